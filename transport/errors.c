@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+
 #include <smsdtls/rc.h>
 
 static const char *const rc_names[SMSDTLS_RC_COUNT] = {
