@@ -1,0 +1,728 @@
+/*
+ * check_session.c - DTLS sessions over the simulated SMSC in virtual time:
+ * handshakes and their SMS cost, data, timers, validity periods, profile
+ * rules and bad input.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "tests/simnet.h"
+
+#define CLIENT_NUMBER	"+447700900456"
+#define SERVER_NUMBER	"+447700900123"
+#define SERVER_PORT	5684
+#define CLIENT_PORT	16001
+#define PMTU_PORTS	133
+
+static const uint8_t psk_key[16] = {
+	0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
+	0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0,
+};
+
+struct pair {
+	struct simnet *net;
+	struct simnet_node *client;
+	struct simnet_node *server;
+	struct smsdtls_psk_store *store;
+	struct smsdtls_session *cs;	/* the client's session */
+};
+
+static void
+pair_configs(struct smsdtls_config *c, struct smsdtls_config *s,
+    struct smsdtls_psk_store *store)
+{
+	smsdtls_config_init(c);
+	c->role = SMSDTLS_CLIENT;
+	c->psk_identity = "device-0001";
+	c->psk_key = psk_key;
+	c->psk_key_len = sizeof(psk_key);
+	smsdtls_config_init(s);
+	s->role = SMSDTLS_SERVER;
+	s->psk_store = store;
+}
+
+/* A PSK client and server on a network with the given SMSC conf. */
+static void
+pair_open(struct pair *p, const struct smsc_conf *sconf,
+    const struct smsdtls_sms_config *scfg)
+{
+	struct smsdtls_config c, s;
+
+	memset(p, 0, sizeof(*p));
+	static const char psk_file[] =
+	    "device-0001 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n";
+
+	ck_assert_rc(smsdtls_psk_store_parse(psk_file, strlen(psk_file),
+	    &p->store, NULL, 0), SMSDTLS_OK);
+	pair_configs(&c, &s, p->store);
+	p->net = simnet_new(sconf);
+	ck_assert_ptr_nonnull(p->net);
+	p->client = simnet_add(p->net, CLIENT_NUMBER, &c, scfg);
+	p->server = simnet_add(p->net, SERVER_NUMBER, &s, scfg);
+	ck_assert_ptr_nonnull(p->client);
+	ck_assert_ptr_nonnull(p->server);
+}
+
+static void
+pair_close(struct pair *p)
+{
+	simnet_free(p->net);
+	smsdtls_psk_store_free(p->store);
+}
+
+static bool
+both_connected(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->client->connected > 0 && p->server->connected > 0;
+}
+
+static void
+pair_connect(struct pair *p, bool ports)
+{
+	struct smsdtls_peer peer = simnet_peer(p->server,
+	    ports ? SERVER_PORT : 0, ports ? CLIENT_PORT : 0);
+
+	ck_assert_rc(smsdtls_connect(p->client->ep, &peer, p->net->now,
+	    &p->cs), SMSDTLS_OK);
+}
+
+START_TEST(test_psk_handshake_six_sms)
+{
+	struct pair p;
+	size_t i;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	/* One SMS per flight: CH, HVR, CH+cookie, SH+SHD, CKE+CCS+Fin,
+	 * CCS+Fin. */
+	ck_assert_uint_eq(p.client->nsent, 3);
+	ck_assert_uint_eq(p.server->nsent, 3);
+	ck_assert_uint_eq(p.client->sent[0].first_hs, 1);	/* CH */
+	ck_assert_uint_eq(p.server->sent[0].first_hs, 3);	/* HVR */
+	ck_assert_uint_eq(p.client->sent[1].first_hs, 1);	/* CH */
+	ck_assert_uint_eq(p.server->sent[1].first_hs, 2);	/* SH */
+	ck_assert_uint_eq(p.server->sent[1].nrec, 2);		/* +SHD */
+	ck_assert_uint_eq(p.client->sent[2].nrec, 3);		/* CKE CCS Fin */
+	ck_assert_uint_eq(p.server->sent[2].nrec, 2);		/* CCS Fin */
+	for (i = 0; i < 3; i++) {
+		ck_assert_uint_le(p.client->sent[i].dgram_len, PMTU_PORTS);
+		ck_assert_uint_le(p.server->sent[i].dgram_len, PMTU_PORTS);
+		ck_assert(p.client->sent[i].handshake);
+		/* VP: the 10 s retransmission timeout, in enhanced
+		 * relative-seconds form. */
+		ck_assert_uint_eq(p.client->sent[i].vp_seconds, 10);
+		ck_assert_uint_eq(p.client->sent[i].vp_format,
+		    SMSDTLS_VPF_ENHANCED);
+		ck_assert_uint_eq(p.server->sent[i].vp_seconds, 10);
+	}
+	ck_assert_uint_eq(p.client->errors + p.server->errors, 0);
+	pair_close(&p);
+}
+END_TEST
+
+static bool
+server_has_data(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->server->data > 0;
+}
+
+static bool
+client_has_data(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->client->data > 0;
+}
+
+START_TEST(test_psk_data_max_payload)
+{
+	struct pair p;
+	uint8_t buf[112];
+	struct simnet_sms *last;
+
+	memset(buf, 0xa5, sizeof(buf));
+	pair_open(&p, NULL, NULL);
+	p.server->echo = true;
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	ck_assert_uint_eq(smsdtls_session_max_payload(p.cs), 104);
+	ck_assert_rc(smsdtls_session_send(p.cs, buf, 105, p.net->now),
+	    SMSDTLS_ETOOBIG);
+	ck_assert_uint_eq(p.client->nsent, 3);	/* nothing went out */
+	ck_assert_rc(smsdtls_session_send(p.cs, buf, 104, p.net->now),
+	    SMSDTLS_OK);
+	ck_assert_uint_eq(p.client->nsent, 4);
+	last = &p.client->sent[3];
+	ck_assert_uint_eq(last->dgram_len, PMTU_PORTS);
+	ck_assert(!last->handshake);
+	ck_assert_uint_eq(last->vp_seconds, 3600);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000,
+	    client_has_data, &p));
+	ck_assert_uint_eq(p.server->events[p.server->nevents - 1].len, 104);
+	ck_assert_uint_eq(p.client->events[p.client->nevents - 1].len, 104);
+	ck_assert_mem_eq(p.client->events[p.client->nevents - 1].data, buf,
+	    104);
+	(void)server_has_data;
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_psk_no_ports)
+{
+	struct pair p;
+	struct smsdtls_sms_config scfg;
+
+	smsdtls_sms_config_init(&scfg);
+	scfg.ports = false;
+	scfg.vp_accept = SMSDTLS_VP_ACCEPT_RELATIVE;
+	pair_open(&p, NULL, &scfg);
+	pair_connect(&p, false);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	ck_assert_uint_eq(p.client->nsent + p.server->nsent, 6);
+	ck_assert_uint_eq(smsdtls_session_max_payload(p.cs), 111);
+	/* Relative format only: 5 minutes is the closest not below 10 s. */
+	ck_assert_uint_eq(p.client->sent[0].vp_seconds, 300);
+	ck_assert_uint_eq(p.client->sent[0].vp_format, SMSDTLS_VPF_RELATIVE);
+	pair_close(&p);
+}
+END_TEST
+
+
+static bool
+failed_or_connected(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->client->errors > 0 || p->client->connected > 0;
+}
+
+static const struct simnet_event *
+last_event(const struct simnet_node *n, uint8_t type)
+{
+	size_t i;
+
+	for (i = n->nevents; i > 0; i--)
+		if (n->events[i - 1].type == type)
+			return &n->events[i - 1];
+	return NULL;
+}
+
+START_TEST(test_psk_unknown_identity)
+{
+	struct pair p;
+	struct smsdtls_config c;
+	struct smsdtls_peer peer;
+	struct simnet_node *stranger;
+	const struct simnet_sms *alert;
+
+	pair_open(&p, NULL, NULL);
+	smsdtls_config_init(&c);
+	c.psk_identity = "device-9999";
+	c.psk_key = psk_key;
+	c.psk_key_len = sizeof(psk_key);
+	stranger = simnet_add(p.net, "+447700900789", &c, NULL);
+	ck_assert_ptr_nonnull(stranger);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(stranger->ep, &peer, p.net->now, NULL),
+	    SMSDTLS_OK);
+	simnet_run(p.net, 3600 * 1000, NULL, NULL);
+	ck_assert_uint_eq(stranger->connected, 0);
+	ck_assert_uint_eq(stranger->errors, 1);
+	ck_assert_uint_eq(p.server->errors, 1);
+	/* The server's last SMS is one fatal decrypt_error alert. */
+	alert = &p.server->sent[p.server->nsent - 1];
+	ck_assert_uint_eq(alert->first_type, 21);
+	ck_assert_uint_eq(alert->nrec, 1);
+	ck_assert_uint_eq(alert->dgram_len, 15);
+	ck_assert_int_eq(last_event(stranger, SMSDTLS_EV_ERROR)->rc,
+	    SMSDTLS_ETLS);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_psk_wrong_key)
+{
+	struct pair p;
+	struct smsdtls_config c;
+	struct smsdtls_peer peer;
+	struct simnet_node *liar;
+	uint8_t bad[16];
+
+	memcpy(bad, psk_key, sizeof(bad));
+	bad[0] ^= 1;
+	pair_open(&p, NULL, NULL);
+	smsdtls_config_init(&c);
+	c.psk_identity = "device-0001";
+	c.psk_key = bad;
+	c.psk_key_len = sizeof(bad);
+	liar = simnet_add(p.net, "+447700900789", &c, NULL);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(liar->ep, &peer, p.net->now, NULL),
+	    SMSDTLS_OK);
+	simnet_run(p.net, 3600 * 1000, NULL, NULL);
+	ck_assert_uint_eq(liar->connected, 0);
+	ck_assert_uint_eq(p.server->connected, 0);
+	ck_assert_uint_eq(liar->errors, 1);
+	pair_close(&p);
+}
+END_TEST
+
+/* At 100% loss the handshake ends at its deadline, after retransmitting
+ * at 10, 20, 40, 60, 60, ... seconds. */
+START_TEST(test_handshake_deadline_total_loss)
+{
+	struct pair p;
+	struct smsc_conf sc;
+	const struct simnet_event *ev;
+	size_t i;
+
+	smsc_conf_default(&sc);
+	sc.seed = 7;
+	sc.station.net.latency.dist = NETMODEL_FIXED;
+	sc.station.net.latency.a = 1000;
+	sc.station.net.loss = 1.0;
+	pair_open(&p, &sc, NULL);
+	pair_connect(&p, true);
+	simnet_run(p.net, 3600 * 1000, failed_or_connected, &p);
+	ev = last_event(p.client, SMSDTLS_EV_ERROR);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->rc, SMSDTLS_ETIMEDOUT);
+	ck_assert_int_eq(ev->at, 10 * 60 * 1000);
+	/* Sent at 0, 10, 30, 70, 130, 190, ... 550 s: 12 ClientHellos. */
+	ck_assert_uint_eq(p.client->nsent, 12);
+	ck_assert_int_eq(p.client->sent[1].at, 10000);
+	ck_assert_int_eq(p.client->sent[2].at, 30000);
+	ck_assert_int_eq(p.client->sent[3].at, 70000);
+	ck_assert_int_eq(p.client->sent[4].at, 130000);
+	for (i = 0; i < p.client->nsent; i++) {
+		ck_assert_uint_eq(p.client->sent[i].first_hs, 1);
+		/* VP follows the timeout: 10, 20, 40, 60, 60... */
+		ck_assert_uint_eq(p.client->sent[i].vp_seconds,
+		    i < 3 ? 10u << i : 60u);
+	}
+	pair_close(&p);
+}
+END_TEST
+
+/* Lossy, duplicating, reordering network with long delays: every one of
+ * many seeds completes, and no SMS exceeds the PMTU. */
+START_TEST(test_handshake_lossy_network)
+{
+	unsigned seed, ok = 0;
+
+	for (seed = 1; seed <= 40; seed++) {
+		struct pair p;
+		struct smsc_conf sc;
+		size_t i;
+
+		smsc_conf_default(&sc);
+		sc.seed = seed;
+		sc.station.net.latency.dist = NETMODEL_LOGNORMAL;
+		sc.station.net.latency.a = 7000;
+		sc.station.net.latency.b = 30000;
+		sc.station.net.loss = 0.2;
+		sc.station.net.dup = 0.1;
+		sc.station.net.reorder = 0.2;
+		sc.station.net.reorder_hold = 20000;
+		pair_open(&p, &sc, NULL);
+		p.server->echo = true;
+		pair_connect(&p, true);
+		if (simnet_run(p.net, 3600 * 1000, both_connected, &p))
+			ok++;
+		for (i = 0; i < p.client->nsent; i++)
+			ck_assert_uint_le(p.client->sent[i].dgram_len,
+			    PMTU_PORTS);
+		for (i = 0; i < p.server->nsent; i++)
+			ck_assert_uint_le(p.server->sent[i].dgram_len,
+			    PMTU_PORTS);
+		pair_close(&p);
+	}
+	/* 20% loss each way over a 10 min deadline: nearly all succeed. */
+	ck_assert_uint_ge(ok, 38);
+}
+END_TEST
+
+/* Status reports are counted and never touch the DTLS timers: with SRR
+ * on, every SMS goes out at the same instant as with it off. */
+START_TEST(test_status_reports_leave_timers_alone)
+{
+	struct smsdtls_sms_config scfg;
+	struct smsc_conf sc;
+	int64_t at[2][64];
+	size_t n[2], i;
+	unsigned reports = 0;
+
+	for (int srr = 0; srr < 2; srr++) {
+		struct pair p;
+
+		smsc_conf_default(&sc);
+		sc.seed = 99;
+		sc.station.net.latency.dist = NETMODEL_FIXED;
+		sc.station.net.latency.a = 4000;
+		/* Lose the server's first flight so a retransmission
+		 * happens while reports are arriving. */
+		sc.station.net.loss = 0.3;
+		smsdtls_sms_config_init(&scfg);
+		scfg.vp_accept = SMSDTLS_VP_ACCEPT_RELATIVE |
+		    SMSDTLS_VP_ACCEPT_ENHANCED;
+		scfg.status_reports = srr;
+		pair_open(&p, &sc, &scfg);
+		pair_connect(&p, true);
+		simnet_run(p.net, 3600 * 1000, both_connected, &p);
+		n[srr] = p.client->nsent;
+		ck_assert_uint_le(n[srr], 64);
+		for (i = 0; i < n[srr]; i++)
+			at[srr][i] = p.client->sent[i].at;
+		if (srr)
+			reports = p.client->reports;
+		pair_close(&p);
+	}
+	ck_assert_uint_gt(reports, 0);
+	ck_assert_uint_eq(n[0], n[1]);
+	for (i = 0; i < n[0]; i++)
+		ck_assert_int_eq(at[0][i], at[1][i]);
+}
+END_TEST
+
+/* Garbage from an unknown number is dropped and counted; garbage from
+ * a peer with a session changes nothing for that session. */
+START_TEST(test_garbage_datagrams)
+{
+	struct pair p;
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_peer stranger, client;
+	uint8_t junk[133];
+	uint64_t seed = 5;
+	unsigned shorts = 0;
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	p.server->echo = true;
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	ck_assert_rc(smsdtls_peer_sms(&stranger, "+447700900999", NULL,
+	    CLIENT_PORT, SERVER_PORT), SMSDTLS_OK);
+	client = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	for (i = 0; i < 200; i++) {
+		size_t len = test_rand(&seed) % sizeof(junk);
+
+		for (size_t j = 0; j < len; j++)
+			junk[j] = (uint8_t)test_rand(&seed);
+		if (i % 3 == 0 && len > 13)
+			junk[0] = 23;	/* looks like application data */
+		if (len < 13)
+			shorts++;	/* not even a record header */
+		smsdtls_endpoint_input(p.server->ep, &stranger, junk, len,
+		    p.net->now);
+		smsdtls_endpoint_input(p.server->ep, &client, junk, len,
+		    p.net->now);
+	}
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 1);
+	ck_assert_uint_eq(st.drop_unknown_peer + st.drop_malformed,
+	    200 + shorts);
+	ck_assert_uint_eq(p.server->errors, 0);
+	ck_assert_uint_eq(p.server->data, 0);
+	/* The real session still works. */
+	ck_assert_rc(smsdtls_session_send(p.cs, (const uint8_t *)"ping", 4,
+	    p.net->now), SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000,
+	    client_has_data, &p));
+	pair_close(&p);
+}
+END_TEST
+
+/* One server endpoint, many devices at once, each on its own session. */
+START_TEST(test_many_associations)
+{
+	struct pair p;
+	struct simnet_node *dev[6];
+	struct smsdtls_config c;
+	struct smsdtls_peer peer;
+	struct smsdtls_endpoint_stats st;
+	char num[24];
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	p.server->echo = true;
+	smsdtls_config_init(&c);
+	c.psk_identity = "device-0001";
+	c.psk_key = psk_key;
+	c.psk_key_len = sizeof(psk_key);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	for (i = 0; i < 6; i++) {
+		snprintf(num, sizeof(num), "+4477009002%02d", i);
+		dev[i] = simnet_add(p.net, num, &c, NULL);
+		ck_assert_ptr_nonnull(dev[i]);
+		ck_assert_rc(smsdtls_connect(dev[i]->ep, &peer, 0, NULL),
+		    SMSDTLS_OK);
+	}
+	simnet_run(p.net, 3600 * 1000, NULL, NULL);
+	for (i = 0; i < 6; i++) {
+		uint8_t msg[8];
+
+		ck_assert_uint_eq(dev[i]->connected, 1);
+		memset(msg, 'a' + i, sizeof(msg));
+		ck_assert_rc(smsdtls_session_send(dev[i]->session, msg,
+		    sizeof(msg), p.net->now), SMSDTLS_OK);
+	}
+	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
+	for (i = 0; i < 6; i++) {
+		ck_assert_uint_eq(dev[i]->data, 1);
+		ck_assert_uint_eq(dev[i]->events[dev[i]->nevents - 1].data[0],
+		    'a' + i);
+	}
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 6);
+	ck_assert_uint_eq(st.handshakes_ok, 6);
+	ck_assert_uint_eq(st.half_open, 0);
+	pair_close(&p);
+}
+END_TEST
+
+/* Past max_half_open, further ClientHellos are dropped and counted. */
+START_TEST(test_half_open_cap)
+{
+	struct pair p;
+	struct smsdtls_config c;
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_peer peer;
+	struct simnet_node *dev[5];
+	char num[24];
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	/* Rebuild the server with a cap of 2. */
+	smsdtls_config_init(&c);
+	c.role = SMSDTLS_SERVER;
+	c.psk_store = p.store;
+	c.max_half_open = 2;
+	p.server = simnet_add(p.net, "+447700900124", &c, NULL);
+	ck_assert_ptr_nonnull(p.server);
+	smsdtls_config_init(&c);
+	c.psk_identity = "device-0001";
+	c.psk_key = psk_key;
+	c.psk_key_len = sizeof(psk_key);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	for (i = 0; i < 5; i++) {
+		snprintf(num, sizeof(num), "+4477009003%02d", i);
+		dev[i] = simnet_add(p.net, num, &c, NULL);
+		ck_assert_rc(smsdtls_connect(dev[i]->ep, &peer, 0, NULL),
+		    SMSDTLS_OK);
+	}
+	/* With 1 s each way, all five cookie-bearing ClientHellos reach
+	 * the server at 3 s: two get in, three are refused until they
+	 * retry. */
+	simnet_run(p.net, 3500, NULL, NULL);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.half_open, 2);
+	ck_assert_uint_eq(st.drop_cap_half_open, 3);
+	/* Retransmissions get the others through once the first finish. */
+	simnet_run(p.net, 3600 * 1000, NULL, NULL);
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(dev[i]->connected, 1);
+	pair_close(&p);
+}
+END_TEST
+
+static bool
+server_closed(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->server->closed > 0;
+}
+
+/* A client that closed its session resumes it in four SMS (no cookie
+ * exchange for a resuming ClientHello; the server's SH+CCS+Finished is
+ * 174 bytes, so two SMS), and the ClientHello with its 32-byte session
+ * ID still fits one SMS. */
+START_TEST(test_psk_resumption)
+{
+	struct pair p;
+	struct smsdtls_peer peer;
+	const struct simnet_event *ev;
+	size_t c0, s0;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert_uint_eq(p.client->closed, 1);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	c0 = p.client->nsent;
+	s0 = p.server->nsent;
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	p.client->connected = p.server->connected = 0;
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ev = last_event(p.client, SMSDTLS_EV_CONNECTED);
+	ck_assert(ev->resumed);
+	ck_assert(last_event(p.server, SMSDTLS_EV_CONNECTED)->resumed);
+	/* CH; SH+CCS, Fin; CCS+Fin. */
+	ck_assert_uint_eq(p.client->nsent - c0, 2);
+	ck_assert_uint_eq(p.server->nsent - s0, 2);
+	ck_assert_uint_eq(p.client->sent[c0].first_hs, 1);
+	ck_assert_uint_le(p.client->sent[c0].dgram_len, PMTU_PORTS);
+	ck_assert_uint_eq(p.server->sent[s0].first_hs, 2);
+	ck_assert_uint_eq(p.server->sent[s0].nrec +
+	    p.server->sent[s0 + 1].nrec, 3);
+	ck_assert_uint_eq(p.client->sent[c0 + 1].nrec, 2);
+	pair_close(&p);
+}
+END_TEST
+
+struct udp_side {
+	int fd;
+	struct smsdtls_udp *udp;
+	struct smsdtls_endpoint *ep;
+	unsigned connected, data, errors;
+};
+
+static void
+udp_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
+    void *arg)
+{
+	struct udp_side *u = arg;
+
+	(void)ep;
+	if (ev->type == SMSDTLS_EV_CONNECTED)
+		u->connected++;
+	else if (ev->type == SMSDTLS_EV_DATA) {
+		u->data++;
+		smsdtls_session_send(ev->session, ev->data, ev->len, 0);
+	} else if (ev->type == SMSDTLS_EV_ERROR)
+		u->errors++;
+}
+
+static void
+udp_side_open(struct udp_side *u, const struct smsdtls_config *cfg,
+    size_t pmtu)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct smsdtls_transport t;
+
+	memset(u, 0, sizeof(*u));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(u->fd, 0);
+	ck_assert_int_eq(bind(u->fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	ck_assert_rc(smsdtls_udp_new(u->fd, pmtu, &u->udp), SMSDTLS_OK);
+	smsdtls_udp_transport(u->udp, &t);
+	ck_assert_rc(smsdtls_endpoint_new(cfg, &t, udp_event_cb, u, &u->ep),
+	    SMSDTLS_OK);
+}
+
+static void
+udp_side_close(struct udp_side *u)
+{
+	smsdtls_endpoint_free(u->ep);
+	smsdtls_udp_free(u->udp);
+	close(u->fd);
+}
+
+/* Deliver whatever waits on u's socket to its endpoint. */
+static void
+udp_pump(struct udp_side *u)
+{
+	uint8_t buf[2048];
+	struct smsdtls_peer from;
+	size_t len;
+
+	while (smsdtls_udp_recv(u->udp, buf, sizeof(buf), &len, &from) ==
+	    SMSDTLS_OK)
+		smsdtls_endpoint_input(u->ep, &from, buf, len, 0);
+}
+
+/* The same session code over UDP on loopback, at the SMS PMTU. */
+START_TEST(test_udp_handshake)
+{
+	struct smsdtls_psk_store *store;
+	struct smsdtls_config c, sv;
+	struct udp_side cl, srv;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct smsdtls_peer peer;
+	struct smsdtls_session *cs;
+	static const char psk_file[] =
+	    "device-0001 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n";
+	int i;
+
+	ck_assert_rc(smsdtls_psk_store_parse(psk_file, strlen(psk_file),
+	    &store, NULL, 0), SMSDTLS_OK);
+	pair_configs(&c, &sv, store);
+	udp_side_open(&cl, &c, 133);
+	udp_side_open(&srv, &sv, 133);
+	ck_assert_int_eq(getsockname(srv.fd, (struct sockaddr *)&sin, &slen),
+	    0);
+	ck_assert_rc(smsdtls_peer_udp(&peer, &sin, slen), SMSDTLS_OK);
+	ck_assert_rc(smsdtls_connect(cl.ep, &peer, 0, &cs), SMSDTLS_OK);
+	for (i = 0; i < 100 && !(cl.connected && srv.connected); i++) {
+		udp_pump(&srv);
+		udp_pump(&cl);
+	}
+	ck_assert_uint_eq(cl.connected, 1);
+	ck_assert_uint_eq(srv.connected, 1);
+	ck_assert_uint_eq(smsdtls_session_max_payload(cs), 104);
+	ck_assert_rc(smsdtls_session_send(cs, (const uint8_t *)"hello", 5, 0),
+	    SMSDTLS_OK);
+	for (i = 0; i < 100 && cl.data == 0; i++) {
+		udp_pump(&srv);
+		udp_pump(&cl);
+	}
+	ck_assert_uint_eq(srv.data, 1);
+	ck_assert_uint_eq(cl.data, 1);
+	udp_side_close(&cl);
+	udp_side_close(&srv);
+	smsdtls_psk_store_free(store);
+}
+END_TEST
+
+static Suite *
+session_suite(void)
+{
+	Suite *s = suite_create("session");
+	TCase *tc = tcase_create("psk");
+
+	tcase_add_test(tc, test_psk_handshake_six_sms);
+	tcase_add_test(tc, test_psk_data_max_payload);
+	tcase_add_test(tc, test_psk_no_ports);
+	tcase_add_test(tc, test_psk_unknown_identity);
+	tcase_add_test(tc, test_psk_wrong_key);
+	tcase_add_test(tc, test_handshake_deadline_total_loss);
+	tcase_add_test(tc, test_handshake_lossy_network);
+	tcase_add_test(tc, test_status_reports_leave_timers_alone);
+	tcase_add_test(tc, test_garbage_datagrams);
+	tcase_add_test(tc, test_many_associations);
+	tcase_add_test(tc, test_half_open_cap);
+	tcase_add_test(tc, test_psk_resumption);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("udp");
+	tcase_add_test(tc, test_udp_handshake);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SMSDTLS_CHECK_MAIN(session_suite)

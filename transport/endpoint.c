@@ -1,0 +1,544 @@
+/*
+ * endpoint.c - a DTLS endpoint: configuration, the sessions it holds
+ * (by peer in a hash table, by deadline in a binary heap), the server's
+ * stateless cookie exchange and half-open cap, and the sans-IO entry
+ * points (input, next deadline, on deadline).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transport/session_int.h"
+
+#define INITIAL_BUCKETS		64
+/* Handshake type of a ClientHello. */
+#define HS_CLIENT_HELLO		1
+
+static int64_t
+deadline_of(const struct smsdtls_session *s)
+{
+	return s->deadline;
+}
+
+void
+endpoint_log(struct smsdtls_endpoint *ep, int level, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (ep->log == NULL || level > ep->log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ep->log(level, msg, ep->logarg);
+}
+
+/* ------------------------------------------------------------ peer hash */
+
+static uint32_t
+fnv(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+/* Hash of the fields smsdtls_peer_equal() compares. */
+static uint32_t
+peer_hash(const struct smsdtls_peer *p, uint32_t seed)
+{
+	uint32_t h = fnv(2166136261u ^ seed, &p->kind, 1);
+
+	h = fnv(h, &p->port, sizeof(p->port));
+	h = fnv(h, &p->local_port, sizeof(p->local_port));
+	switch (p->kind) {
+	case SMSDTLS_PEER_SMS:
+		h = fnv(h, p->u.msisdn.text, strnlen(p->u.msisdn.text,
+		    sizeof(p->u.msisdn.text)));
+		break;
+	case SMSDTLS_PEER_UDP:
+		h = fnv(h, p->u.ip, p->ip_family == 4 ? 4 : 16);
+		break;
+	case SMSDTLS_PEER_MEM:
+		h = fnv(h, &p->u.id, sizeof(p->u.id));
+		break;
+	}
+	return h;
+}
+
+static struct smsdtls_session **
+bucket_of(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer)
+{
+	return &ep->buckets[peer_hash(peer, ep->hash_seed) &
+	    (ep->nbuckets - 1)];
+}
+
+static smsdtls_rc
+rehash(struct smsdtls_endpoint *ep, size_t nbuckets)
+{
+	struct smsdtls_session **nb, *s, *next;
+	size_t i, old = ep->nbuckets;
+	struct smsdtls_session **ob = ep->buckets;
+
+	nb = calloc(nbuckets, sizeof(*nb));
+	if (nb == NULL)
+		return SMSDTLS_ENOMEM;
+	ep->buckets = nb;
+	ep->nbuckets = nbuckets;
+	for (i = 0; i < old; i++) {
+		for (s = ob[i]; s != NULL; s = next) {
+			struct smsdtls_session **b = bucket_of(ep, &s->peer);
+
+			next = s->hnext;
+			s->hnext = *b;
+			*b = s;
+		}
+	}
+	free(ob);
+	return SMSDTLS_OK;
+}
+
+/* --------------------------------------------------------------- heap */
+
+static void
+heap_set(struct smsdtls_endpoint *ep, size_t i, struct smsdtls_session *s)
+{
+	ep->heap[i] = s;
+	s->heap_idx = i;
+}
+
+static void
+heap_up(struct smsdtls_endpoint *ep, size_t i)
+{
+	struct smsdtls_session *s = ep->heap[i];
+
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (deadline_of(ep->heap[parent]) <= deadline_of(s))
+			break;
+		heap_set(ep, i, ep->heap[parent]);
+		i = parent;
+	}
+	heap_set(ep, i, s);
+}
+
+static void
+heap_down(struct smsdtls_endpoint *ep, size_t i)
+{
+	struct smsdtls_session *s = ep->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= ep->nheap)
+			break;
+		if (c + 1 < ep->nheap &&
+		    deadline_of(ep->heap[c + 1]) < deadline_of(ep->heap[c]))
+			c++;
+		if (deadline_of(s) <= deadline_of(ep->heap[c]))
+			break;
+		heap_set(ep, i, ep->heap[c]);
+		i = c;
+	}
+	heap_set(ep, i, s);
+}
+
+void
+endpoint_reschedule(struct smsdtls_endpoint *ep, struct smsdtls_session *s)
+{
+	heap_up(ep, s->heap_idx);
+	heap_down(ep, s->heap_idx);
+}
+
+smsdtls_rc
+endpoint_add(struct smsdtls_endpoint *ep, struct smsdtls_session *s)
+{
+	struct smsdtls_session **b;
+
+	if (ep->nheap == ep->heap_cap) {
+		size_t cap = ep->heap_cap ? ep->heap_cap * 2 : 64;
+		void *p = realloc(ep->heap, cap * sizeof(*ep->heap));
+
+		if (p == NULL)
+			return SMSDTLS_ENOMEM;
+		ep->heap = p;
+		ep->heap_cap = cap;
+	}
+	if (ep->stats.sessions + 1 > ep->nbuckets &&
+	    rehash(ep, ep->nbuckets * 2) != SMSDTLS_OK)
+		return SMSDTLS_ENOMEM;
+	b = bucket_of(ep, &s->peer);
+	s->hnext = *b;
+	*b = s;
+	heap_set(ep, ep->nheap++, s);
+	heap_up(ep, s->heap_idx);
+	ep->stats.sessions++;
+	return SMSDTLS_OK;
+}
+
+void
+endpoint_remove(struct smsdtls_endpoint *ep, struct smsdtls_session *s)
+{
+	struct smsdtls_session **b = bucket_of(ep, &s->peer);
+	size_t i = s->heap_idx;
+
+	while (*b != NULL && *b != s)
+		b = &(*b)->hnext;
+	if (*b == s)
+		*b = s->hnext;
+	ep->nheap--;
+	if (i < ep->nheap) {
+		heap_set(ep, i, ep->heap[ep->nheap]);
+		endpoint_reschedule(ep, ep->heap[i]);
+	}
+	ep->stats.sessions--;
+}
+
+void
+endpoint_doom(struct smsdtls_endpoint *ep, struct smsdtls_session *s)
+{
+	s->cnext = ep->closed;
+	ep->closed = s;
+}
+
+/* Free ended sessions once no callback can still hold them. */
+static void
+endpoint_reap(struct smsdtls_endpoint *ep)
+{
+	struct smsdtls_session *s;
+
+	if (ep->depth > 0)
+		return;
+	while ((s = ep->closed) != NULL) {
+		ep->closed = s->cnext;
+		session_free(s);
+	}
+}
+
+/* ------------------------------------------------------------- config */
+
+void
+smsdtls_config_init(struct smsdtls_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->role = SMSDTLS_CLIENT;
+	cfg->auth = SMSDTLS_AUTH_PSK;
+	cfg->rto_initial_ms = 10 * 1000;
+	cfg->rto_max_ms = 60 * 1000;
+	cfg->handshake_timeout_ms = 10 * 60 * 1000;
+	cfg->idle_timeout_ms = 24 * 3600 * 1000;
+	cfg->app_validity_s = 3600;
+	cfg->max_sessions = 1024;
+	cfg->max_half_open = 64;
+}
+
+static smsdtls_rc
+config_fail(char *err, size_t errlen, const char *reason)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", reason);
+	return SMSDTLS_EINVAL;
+}
+
+smsdtls_rc
+smsdtls_config_check(const struct smsdtls_config *cfg, char *err,
+    size_t errlen)
+{
+	size_t idlen;
+
+	if (cfg == NULL)
+		return config_fail(err, errlen, "no configuration");
+	if (cfg->role > SMSDTLS_SERVER)
+		return config_fail(err, errlen, "unknown role");
+	if (cfg->auth > SMSDTLS_AUTH_X509)
+		return config_fail(err, errlen, "unknown authentication mode");
+	if (cfg->auth == SMSDTLS_AUTH_PSK && cfg->role == SMSDTLS_CLIENT) {
+		idlen = cfg->psk_identity ? strlen(cfg->psk_identity) : 0;
+		if (idlen == 0 || idlen > SMSDTLS_PSK_IDENTITY_MAX)
+			return config_fail(err, errlen,
+			    "PSK identity must be 1-128 bytes");
+		if (cfg->psk_key == NULL || cfg->psk_key_len == 0 ||
+		    cfg->psk_key_len > SMSDTLS_PSK_KEY_MAX)
+			return config_fail(err, errlen,
+			    "PSK key must be 1-64 bytes");
+	}
+	if (cfg->auth != SMSDTLS_AUTH_PSK && cfg->key == NULL)
+		return config_fail(err, errlen,
+		    "RPK and certificate modes need a private key");
+	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->cert == NULL)
+		return config_fail(err, errlen,
+		    "certificate mode needs a certificate");
+	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->ca == NULL &&
+	    !(cfg->role == SMSDTLS_SERVER && cfg->no_client_auth))
+		return config_fail(err, errlen,
+		    "certificate mode needs trust anchors to verify the peer");
+	if (cfg->rto_initial_ms == 0 || cfg->rto_max_ms < cfg->rto_initial_ms)
+		return config_fail(err, errlen,
+		    "retransmission timeouts: need 0 < initial <= max");
+	if (cfg->handshake_timeout_ms == 0)
+		return config_fail(err, errlen, "handshake timeout is 0");
+	if (cfg->role == SMSDTLS_SERVER &&
+	    (cfg->max_sessions == 0 || cfg->max_half_open == 0))
+		return config_fail(err, errlen, "session caps must be > 0");
+	return SMSDTLS_OK;
+}
+
+/* Copy len bytes to *cur and advance it; returns the copy. */
+static const void *
+take(uint8_t **cur, const void *p, size_t len)
+{
+	void *dst = *cur;
+
+	if (p == NULL)
+		return NULL;
+	memcpy(dst, p, len);
+	*cur += len;
+	return dst;
+}
+
+/* Give the endpoint its own copy of every buffer in cfg. */
+static smsdtls_rc
+endpoint_copy_config(struct smsdtls_endpoint *ep,
+    const struct smsdtls_config *cfg)
+{
+	size_t idlen = cfg->psk_identity ? strlen(cfg->psk_identity) + 1 : 0;
+	size_t snlen = cfg->server_name ? strlen(cfg->server_name) + 1 : 0;
+	size_t total = idlen + snlen + cfg->psk_key_len + cfg->key_len +
+	    cfg->cert_len + cfg->ca_len + cfg->rpk_pins_len;
+	uint8_t *cur;
+
+	ep->cfg = *cfg;
+	ep->owned = cur = malloc(total > 0 ? total : 1);
+	if (cur == NULL)
+		return SMSDTLS_ENOMEM;
+	ep->cfg.psk_identity = take(&cur, cfg->psk_identity, idlen);
+	ep->cfg.server_name = take(&cur, cfg->server_name, snlen);
+	ep->cfg.psk_key = take(&cur, cfg->psk_key, cfg->psk_key_len);
+	ep->cfg.key = take(&cur, cfg->key, cfg->key_len);
+	ep->cfg.cert = take(&cur, cfg->cert, cfg->cert_len);
+	ep->cfg.ca = take(&cur, cfg->ca, cfg->ca_len);
+	ep->cfg.rpk_pins = take(&cur, cfg->rpk_pins, cfg->rpk_pins_len);
+	ep->psk_store = cfg->psk_store;
+	return SMSDTLS_OK;
+}
+
+/* ------------------------------------------------------------ endpoint */
+
+smsdtls_rc
+smsdtls_endpoint_new(const struct smsdtls_config *cfg,
+    const struct smsdtls_transport *transport, smsdtls_event_cb cb,
+    void *cbarg, struct smsdtls_endpoint **epp)
+{
+	struct smsdtls_endpoint *ep;
+	char err[128];
+	smsdtls_rc rc;
+
+	if (epp == NULL || transport == NULL || transport->ops == NULL)
+		return SMSDTLS_EINVAL;
+	rc = smsdtls_config_check(cfg, NULL, 0);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	ep = calloc(1, sizeof(*ep));
+	if (ep == NULL)
+		return SMSDTLS_ENOMEM;
+	ep->tr = *transport;
+	ep->cb = cb;
+	ep->cbarg = cbarg;
+	ep->next_id = 1;
+	rc = endpoint_copy_config(ep, cfg);
+	if (rc == SMSDTLS_OK)
+		rc = wssl_ctx_new(ep, err, sizeof(err));
+	if (rc == SMSDTLS_OK)
+		rc = rehash(ep, INITIAL_BUCKETS);
+	if (rc != SMSDTLS_OK) {
+		smsdtls_endpoint_free(ep);
+		return rc;
+	}
+	*epp = ep;
+	return SMSDTLS_OK;
+}
+
+void
+smsdtls_endpoint_free(struct smsdtls_endpoint *ep)
+{
+	if (ep == NULL)
+		return;
+	ep->closed = NULL;
+	while (ep->nheap > 0)
+		session_free(ep->heap[0]);
+	free(ep->heap);
+	free(ep->buckets);
+	wolfSSL_SESSION_free(ep->resume);
+	wolfSSL_CTX_free(ep->ctx);
+	if (ep->owned != NULL) {
+		/* Keys live here: wipe before freeing. */
+		size_t n = (ep->cfg.psk_identity ? strlen(ep->cfg.psk_identity)
+		    + 1 : 0) + ep->cfg.psk_key_len + ep->cfg.key_len;
+
+		memset(ep->owned, 0, n);
+		free(ep->owned);
+	}
+	memset(ep->cookie_secret, 0, sizeof(ep->cookie_secret));
+	free(ep);
+}
+
+void
+smsdtls_endpoint_set_log_cb(struct smsdtls_endpoint *ep, smsdtls_log_cb cb,
+    int level, void *arg)
+{
+	ep->log = cb;
+	ep->log_level = level;
+	ep->logarg = arg;
+}
+
+void
+smsdtls_endpoint_set_psk_store(struct smsdtls_endpoint *ep,
+    const struct smsdtls_psk_store *store)
+{
+	ep->psk_store = store;
+}
+
+struct smsdtls_session *
+smsdtls_endpoint_find(struct smsdtls_endpoint *ep,
+    const struct smsdtls_peer *peer)
+{
+	struct smsdtls_session *s;
+
+	for (s = *bucket_of(ep, peer); s != NULL; s = s->hnext)
+		if (s->state != SESSION_CLOSED &&
+		    smsdtls_peer_equal(&s->peer, peer))
+			return s;
+	return NULL;
+}
+
+/* A plaintext DTLS ClientHello at the start of data? */
+static bool
+is_client_hello(const uint8_t *data, size_t len)
+{
+	struct flight_record rec;
+
+	return flight_parse_record(data, len, &rec) &&
+	    rec.type == FLIGHT_CT_HANDSHAKE && rec.epoch == 0 &&
+	    rec.len > FLIGHT_RECORD_HEADER &&
+	    data[FLIGHT_RECORD_HEADER] == HS_CLIENT_HELLO;
+}
+
+/* Server: a ClientHello from a peer without a session. */
+static smsdtls_rc
+endpoint_accept(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
+    const uint8_t *data, size_t len, int64_t now)
+{
+	struct smsdtls_session *s;
+	smsdtls_rc rc;
+
+	if (!is_client_hello(data, len)) {
+		ep->stats.drop_unknown_peer++;
+		return SMSDTLS_EPROTO;
+	}
+	if (ep->stats.sessions >= ep->cfg.max_sessions) {
+		ep->stats.drop_cap_sessions++;
+		return SMSDTLS_ELIMIT;
+	}
+	if (ep->stats.half_open >= ep->cfg.max_half_open) {
+		ep->stats.drop_cap_half_open++;
+		return SMSDTLS_ELIMIT;
+	}
+	rc = session_new(ep, peer, now, &s);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	session_input(s, data, len, now);
+	if (s->state == SESSION_HANDSHAKE && s->sent_hvr) {
+		/* Stateless until the peer proves it gets our datagrams. */
+		ep->stats.cookies_sent++;
+		session_free(s);
+	}
+	return SMSDTLS_OK;
+}
+
+smsdtls_rc
+smsdtls_endpoint_input(struct smsdtls_endpoint *ep,
+    const struct smsdtls_peer *peer, const uint8_t *data, size_t len,
+    int64_t now)
+{
+	struct smsdtls_session *s;
+	smsdtls_rc rc = SMSDTLS_OK;
+
+	if (ep == NULL || peer == NULL || (data == NULL && len > 0))
+		return SMSDTLS_EINVAL;
+	ep->stats.datagrams_in++;
+	if (len < FLIGHT_RECORD_HEADER) {
+		ep->stats.drop_malformed++;
+		return SMSDTLS_EPROTO;
+	}
+	s = smsdtls_endpoint_find(ep, peer);
+	if (s != NULL)
+		rc = session_input(s, data, len, now);
+	else if (ep->cfg.role == SMSDTLS_SERVER)
+		rc = endpoint_accept(ep, peer, data, len, now);
+	else {
+		ep->stats.drop_unknown_peer++;
+		rc = SMSDTLS_EPROTO;
+	}
+	endpoint_reap(ep);
+	return rc;
+}
+
+int64_t
+smsdtls_endpoint_next_deadline(const struct smsdtls_endpoint *ep)
+{
+	return ep->nheap > 0 ? deadline_of(ep->heap[0]) : SMSDTLS_NEVER;
+}
+
+void
+smsdtls_endpoint_on_deadline(struct smsdtls_endpoint *ep, int64_t now)
+{
+	while (ep->nheap > 0 && deadline_of(ep->heap[0]) <= now) {
+		struct smsdtls_session *s = ep->heap[0];
+		int64_t before = s->deadline;
+
+		session_on_deadline(s, now);
+		/* A session whose timer did not move would spin here. */
+		if (s->state != SESSION_CLOSED && s->deadline <= before) {
+			s->deadline = SMSDTLS_NEVER;
+			endpoint_reschedule(ep, s);
+		}
+		endpoint_reap(ep);
+	}
+	endpoint_reap(ep);
+}
+
+void
+smsdtls_endpoint_get_stats(const struct smsdtls_endpoint *ep,
+    struct smsdtls_endpoint_stats *st)
+{
+	*st = ep->stats;
+}
+
+smsdtls_rc
+smsdtls_connect(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
+    int64_t now, struct smsdtls_session **sp)
+{
+	struct smsdtls_session *s;
+	smsdtls_rc rc;
+
+	if (ep == NULL || peer == NULL || ep->cfg.role != SMSDTLS_CLIENT ||
+	    smsdtls_endpoint_find(ep, peer) != NULL)
+		return SMSDTLS_EINVAL;
+	rc = session_new(ep, peer, now, &s);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	if (ep->resume != NULL && smsdtls_peer_equal(&ep->resume_peer, peer))
+		(void)wolfSSL_set_session(s->ssl, ep->resume);
+	rc = session_start(s, now);
+	if (sp != NULL)
+		*sp = rc == SMSDTLS_OK ? s : NULL;
+	endpoint_reap(ep);
+	return rc;
+}

@@ -1,0 +1,124 @@
+/*
+ * session_int.h - the insides of endpoints and sessions, shared by
+ * endpoint.c (demultiplexing, timers, server accept), session.c (one
+ * association's life) and wssl.c (wolfSSL set-up and I/O callbacks).
+ * Not installed.
+ */
+#ifndef SMSDTLS_SESSION_INT_H
+#define SMSDTLS_SESSION_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include <smsdtls/session.h>
+
+#include "transport/flight.h"
+
+enum session_state {
+	SESSION_HANDSHAKE = 0,
+	SESSION_ESTABLISHED = 1,
+	SESSION_CLOSED = 2,	/* CLOSED or ERROR event pending or given */
+};
+
+struct smsdtls_session {
+	struct smsdtls_endpoint *ep;
+	struct smsdtls_peer peer;
+	WOLFSSL	*ssl;
+	uint32_t id;
+	uint8_t	state;		/* enum session_state */
+	bool	counted_half_open;
+	bool	resumed;
+	bool	unknown_identity; /* the PSK callback refused the identity */
+	bool	sent_hvr;	/* a HelloVerifyRequest went out */
+	int	detail;		/* last wolfSSL error or alert */
+	smsdtls_rc fail_rc;
+
+	int64_t	started;	/* handshake start */
+	int64_t	last_active;	/* last datagram in or out */
+	int64_t	rtx_at;		/* retransmission deadline, or NEVER */
+	int64_t	deadline;	/* min(rtx_at, handshake or idle deadline) */
+	size_t	heap_idx;	/* position in the endpoint's timer heap */
+	uint64_t tx_seq0;	/* highest epoch-0 sequence number sent + 1 */
+
+	/* The datagram being fed to wolfSSL (borrowed during one call). */
+	const uint8_t *rx;
+	size_t	rx_len;
+
+	void	*user;
+	struct smsdtls_session *hnext;	/* hash chain */
+	struct smsdtls_session *cnext;	/* list of ended sessions */
+};
+
+struct smsdtls_endpoint {
+	struct smsdtls_config cfg;	/* buffers point into owned copies */
+	uint8_t	*owned;			/* those copies, one allocation */
+	WOLFSSL_CTX *ctx;
+	struct smsdtls_transport tr;
+	smsdtls_event_cb cb;
+	void	*cbarg;
+	smsdtls_log_cb log;
+	int	log_level;
+	void	*logarg;
+	const struct smsdtls_psk_store *psk_store;
+	uint8_t	cookie_secret[32];
+	WOLFSSL_SESSION *resume;	/* client: last session, for resumption */
+	struct smsdtls_peer resume_peer;
+
+	/* The records wolfSSL writes during one call (one call at a time). */
+	struct flight tx;
+
+	/* Sessions by peer: open hashing with chains. */
+	struct smsdtls_session **buckets;
+	size_t	nbuckets;
+	uint32_t hash_seed;
+	/* Sessions by deadline: a binary min-heap. */
+	struct smsdtls_session **heap;
+	size_t	nheap;
+	size_t	heap_cap;
+
+	/* Ended sessions, freed once no event callback is running. */
+	struct smsdtls_session *closed;
+	int	depth;			/* event callbacks running */
+
+	uint32_t next_id;
+	struct smsdtls_endpoint_stats stats;
+};
+
+/* endpoint.c */
+void	endpoint_log(struct smsdtls_endpoint *ep, int level, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+smsdtls_rc endpoint_add(struct smsdtls_endpoint *ep, struct smsdtls_session *s);
+void	endpoint_remove(struct smsdtls_endpoint *ep, struct smsdtls_session *s);
+void	endpoint_reschedule(struct smsdtls_endpoint *ep,
+	    struct smsdtls_session *s);
+/* Queue an ended session for freeing. */
+void	endpoint_doom(struct smsdtls_endpoint *ep, struct smsdtls_session *s);
+
+/* session.c */
+smsdtls_rc session_new(struct smsdtls_endpoint *ep,
+	    const struct smsdtls_peer *peer, int64_t now,
+	    struct smsdtls_session **sp);
+void	session_free(struct smsdtls_session *s);
+smsdtls_rc session_input(struct smsdtls_session *s, const uint8_t *data,
+	    size_t len, int64_t now);
+void	session_on_deadline(struct smsdtls_session *s, int64_t now);
+/* Client: send the first ClientHello. */
+smsdtls_rc session_start(struct smsdtls_session *s, int64_t now);
+int	session_io_recv(struct smsdtls_session *s, char *buf, int sz);
+int	session_io_send(struct smsdtls_session *s, const char *buf, int sz);
+
+/* wssl.c */
+smsdtls_rc wssl_ctx_new(struct smsdtls_endpoint *ep, char *err,
+	    size_t errlen);
+smsdtls_rc wssl_new(struct smsdtls_session *s);
+/* Current retransmission timeout of s in milliseconds. */
+uint32_t wssl_rto_ms(const struct smsdtls_session *s);
+/* Largest application datagram in one record within the PMTU. */
+size_t	wssl_max_payload(const struct smsdtls_session *s);
+/* wolfSSL_write() of at most wssl_max_payload() bytes, in one record. */
+int	wssl_write(struct smsdtls_session *s, const uint8_t *data, size_t len);
+
+#endif /* SMSDTLS_SESSION_INT_H */
