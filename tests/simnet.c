@@ -102,8 +102,9 @@ simnet_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 		e->detail = ev->detail;
 		e->resumed = ev->resumed;
 		e->len = ev->len;
-		memcpy(e->data, ev->data, ev->len < sizeof(e->data) ?
-		    ev->len : sizeof(e->data));
+		if (ev->data != NULL)
+			memcpy(e->data, ev->data, ev->len < sizeof(e->data) ?
+			    ev->len : sizeof(e->data));
 	}
 	if (ev->type == SMSDTLS_EV_DATA && node->echo)
 		smsdtls_session_send(ev->session, ev->data, ev->len,
