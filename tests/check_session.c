@@ -700,6 +700,80 @@ START_TEST(test_udp_handshake)
 }
 END_TEST
 
+/* Offsets in a DTLS ClientHello datagram with one record. */
+#define CH_HS		13		/* handshake header */
+#define CH_BODY		(13 + 12)	/* client_version */
+
+static void
+put16(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16);
+	put16(p + 1, v);
+}
+
+/*
+ * A client offering only DTLS 1.0 is refused with a protocol_version
+ * alert once it has passed the cookie exchange, and no session is made
+ * (RFC 7925 section 5: DTLS 1.2 only).
+ */
+START_TEST(test_version_downgrade_refused)
+{
+	struct pair p;
+	struct smsdtls_peer old;
+	struct smsdtls_endpoint_stats st;
+	const struct simnet_sms *hvr, *alert;
+	uint8_t ch[256];
+	size_t len, sid, off, cookie_len, s0;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);		/* to capture a real ClientHello */
+	len = p.client->sent[0].dgram_len;
+	memcpy(ch, p.client->sent[0].data, len);
+	ch[CH_BODY] = 0xfe;
+	ch[CH_BODY + 1] = 0xff;		/* DTLS 1.0 */
+	ck_assert_rc(smsdtls_peer_sms(&old, "+447700900777", NULL,
+	    CLIENT_PORT, SERVER_PORT), SMSDTLS_OK);
+	s0 = p.server->nsent;
+	p.net->now = 1;
+	smsdtls_endpoint_input(p.server->ep, &old, ch, len, p.net->now);
+	ck_assert_uint_eq(p.server->nsent, s0 + 1);
+	hvr = &p.server->sent[s0];
+	ck_assert_uint_eq(hvr->first_hs, 3);
+	/* Echo the cookie as a client would: insert it, fix the lengths,
+	 * next message and record sequence numbers. */
+	cookie_len = hvr->data[CH_BODY + 2];
+	sid = ch[CH_BODY + 2 + 32];
+	off = CH_BODY + 2 + 32 + 1 + sid;
+	ck_assert_uint_eq(ch[off], 0);
+	memmove(ch + off + 1 + cookie_len, ch + off + 1, len - off - 1);
+	ch[off] = (uint8_t)cookie_len;
+	memcpy(ch + off + 1, hvr->data + CH_BODY + 3, cookie_len);
+	len += cookie_len;
+	put16(ch + 11, len - 13);		/* record length */
+	put24(ch + CH_HS + 1, len - CH_BODY);	/* handshake length */
+	put16(ch + CH_HS + 4, 1);		/* message_seq */
+	put24(ch + CH_HS + 9, len - CH_BODY);	/* fragment length */
+	ch[10] = 1;				/* record sequence */
+	smsdtls_endpoint_input(p.server->ep, &old, ch, len, p.net->now);
+	ck_assert_uint_eq(p.server->nsent, s0 + 2);
+	alert = &p.server->sent[s0 + 1];
+	ck_assert_uint_eq(alert->first_type, 21);
+	ck_assert_uint_eq(alert->data[13], 2);		/* fatal */
+	ck_assert_uint_eq(alert->data[14], 70);		/* protocol_version */
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 0);
+	ck_assert_uint_eq(st.handshakes_ok, 0);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -718,6 +792,7 @@ session_suite(void)
 	tcase_add_test(tc, test_many_associations);
 	tcase_add_test(tc, test_half_open_cap);
 	tcase_add_test(tc, test_psk_resumption);
+	tcase_add_test(tc, test_version_downgrade_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);

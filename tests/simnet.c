@@ -35,6 +35,7 @@ simnet_submit(void *arg, const uint8_t *tpdu, size_t len,
 		s->vp_seconds = info->vp_seconds;
 		s->vp_format = t.vp.format;
 		s->handshake = info->handshake;
+		memcpy(s->data, p, n < sizeof(s->data) ? n : sizeof(s->data));
 		s->first_type = n > 0 ? p[0] : 0;
 		s->first_hs = n > FLIGHT_RECORD_HEADER ?
 		    p[FLIGHT_RECORD_HEADER] : 0;

@@ -29,6 +29,7 @@ struct simnet_sms {
 	uint8_t	first_type;	/* content type of the first record */
 	uint8_t	first_hs;	/* its handshake type if any */
 	uint8_t	nrec;		/* records in the datagram */
+	uint8_t	data[140];	/* the datagram itself */
 };
 
 struct simnet_event {

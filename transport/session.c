@@ -19,6 +19,7 @@
 /* Alert numbers (RFC 5246 section 7.2). */
 #define ALERT_FATAL		2
 #define ALERT_DECRYPT_ERROR	51
+#define ALERT_PROTOCOL_VERSION	70
 /* DTLS 1.2 on the wire. */
 #define DTLS12_MAJOR		0xfe
 #define DTLS12_MINOR		0xfd
@@ -197,13 +198,12 @@ session_flush(struct smsdtls_session *s, int64_t now)
 }
 
 /*
- * Answer an unknown PSK identity with a fatal decrypt_error alert, which
- * the peer cannot tell from a wrong key (RFC 7925 section 4.2).  Whatever
- * wolfSSL wrote is dropped; the alert takes the next epoch-0 sequence
- * number.
+ * Send a fatal alert of our own at epoch 0, dropping whatever wolfSSL
+ * wrote in this call; it takes the next epoch-0 sequence number.  Used
+ * where the profile wants an alert that wolfSSL does not send.
  */
 static void
-session_send_decrypt_error(struct smsdtls_session *s, int64_t now)
+session_send_alert(struct smsdtls_session *s, uint8_t desc, int64_t now)
 {
 	uint8_t rec[FLIGHT_RECORD_HEADER + 2];
 	uint64_t seq = s->tx_seq0;
@@ -220,9 +220,24 @@ session_send_decrypt_error(struct smsdtls_session *s, int64_t now)
 	rec[11] = 0;
 	rec[12] = 2;
 	rec[13] = ALERT_FATAL;
-	rec[14] = ALERT_DECRYPT_ERROR;
+	rec[14] = desc;
 	session_io_send(s, (const char *)rec, sizeof(rec));
 	session_flush(s, now);
+}
+
+/* The alert the profile wants for a failed handshake, if wolfSSL's
+ * choice differs: an unknown PSK identity gets decrypt_error, which the
+ * peer cannot tell from a wrong key (RFC 7925 section 4.2); a peer
+ * without DTLS 1.2 gets protocol_version (RFC 7925 section 5), which
+ * wolfSSL 5.7.2 does not send on its own. */
+static int
+session_profile_alert(const struct smsdtls_session *s, int err)
+{
+	if (s->unknown_identity)
+		return ALERT_DECRYPT_ERROR;
+	if (err == VERSION_ERROR)
+		return ALERT_PROTOCOL_VERSION;
+	return -1;
 }
 
 static void
@@ -253,7 +268,7 @@ session_established(struct smsdtls_session *s)
 static bool
 session_handshake(struct smsdtls_session *s, int64_t now)
 {
-	int rc, err;
+	int rc, err, alert;
 
 	rc = s->ep->cfg.role == SMSDTLS_CLIENT ? wolfSSL_connect(s->ssl) :
 	    wolfSSL_accept(s->ssl);
@@ -269,8 +284,9 @@ session_handshake(struct smsdtls_session *s, int64_t now)
 		session_flush(s, now);
 		return true;
 	}
-	if (s->unknown_identity)
-		session_send_decrypt_error(s, now);
+	alert = session_profile_alert(s, err);
+	if (alert >= 0)
+		session_send_alert(s, (uint8_t)alert, now);
 	else
 		session_flush(s, now);
 	session_fail(s, SMSDTLS_ETLS, err);
