@@ -1,25 +1,64 @@
 /*
  * wssl.c - wolfSSL set-up for the RFC 7925 profile: DTLS 1.2 only, one
  * CCM-8 suite per mode, a ClientHello trimmed to fit one SMS, PSK
- * callbacks without an identity hint, and the I/O callbacks that connect
- * a WOLFSSL object to its session's receive slot and to the endpoint's
- * TX batch.
+ * callbacks without an identity hint, raw public keys checked against
+ * pins and certificate chains against trust anchors (RFC 7925 sections
+ * 4.3 and 4.4), and the I/O callbacks that connect a WOLFSSL object to its
+ * session's receive slot and to the endpoint's TX batch.
  *
  * ClientHello budget at PMTU 133 (measured with wolfSSL 5.7.2): 13 record
  * + 12 handshake + 2 version + 32 random + 1 session id + 1 cookie + 4
  * suites + 2 compression + 2 extensions = 69 fixed bytes, plus the 16-byte
  * cookie, plus extensions: extended_master_secret (4), supported_groups
  * with P-256 only (8), ec_point_formats (6) and, with ECDHE,
- * signature_algorithms with ecdsa_secp256r1_sha256 only (8), and with RPK
- * the two certificate-type extensions (12).  encrypt_then_mac is not
- * offered (RFC 7925 section 6: not with AEAD suites).
+ * signature_algorithms with ecdsa_secp256r1_sha256 only (8: SHA-384/512
+ * are not built), and with RPK the two certificate-type extensions (12).
+ * encrypt_then_mac is not offered (RFC 7925 section 6: not with AEAD
+ * suites).  So with the cookie: PSK 103, X.509 111, RPK 123;
+ * max_fragment_length adds 5 and SNI 9 plus the name (wssl_hello_len()).
+ *
+ * What does not fit is left out rather than making the handshake
+ * impossible (wolfSSL does not fragment a ClientHello):
+ * - SNI (RFC 6066 section 3) is sent only when the ClientHello with the
+ *   cookie still fits; the host name is verified against the server's
+ *   certificate either way.
+ * - Resumption: a resuming ClientHello carries the 32-byte session ID and
+ *   no cookie (the server skips HelloVerifyRequest for it).  X.509: 95 +
+ *   32 = 127 fits PMTU 133.  RPK: 107 + 32 = 139 fits PMTU 140 (no WDP
+ *   ports) only; at PMTU 133 an RPK client forgets its stored session
+ *   and makes a full handshake instead (6 flights, 12 SMS, not 4).
+ *
+ * Raw public keys (RFC 7250): both certificate-type extensions offer
+ * RawPublicKey only.  Our key is the SubjectPublicKeyInfo derived from
+ * the private key, loaded as a DER "certificate", which is how wolfSSL
+ * recognises an RPK.  wolfSSL takes any well-formed peer key, so
+ * wssl_verify_cb() compares its DER SubjectPublicKeyInfo byte for byte
+ * with the pins.  wolfSSL calls that callback for a good certificate only
+ * when built with WOLFSSL_ALWAYS_VERIFY_CB; without it, the pins are
+ * checked by wssl_send_cb() before our next flight leaves, which is before
+ * the peer can have our Finished, and the flight is replaced by a
+ * bad_certificate alert.
+ *
+ * X.509: our chain is sent as configured (leaf, then intermediates); the
+ * peer's is checked up to one of the trust anchors, so a root -> an
+ * intermediate -> a leaf chain works when the peer sends the
+ * intermediate.  Such a chain costs 6-7 SMS per Certificate message.
+ * wolfSSL 5.7.2 corrupts a fragmented handshake message when a fragment
+ * lands in a gap between two fragments it already holds (DtlsMsgSet()
+ * merges it into the following one and counts the gap as received): with
+ * SMS delivered out of order, multi-fragment certificate chains then fail
+ * with ASN_PARSE_E until wolfSSL carries a fix.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/error-ssl.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/random.h>
 
 #include "transport/creds.h"
@@ -33,6 +72,296 @@
 #define WSSL_TIMEOUT_INIT	1
 #define WSSL_TIMEOUT_MAX	(1 << 20)
 
+/* ClientHello sizes: see the budget at the top of the file. */
+#define WSSL_HELLO_FIXED	69
+#define WSSL_HELLO_COOKIE	16	/* WOLFSSL_DTLS12_COOKIE_SZ */
+#define WSSL_HELLO_SESSION_ID	32
+#define WSSL_EXT_EMS		4
+#define WSSL_EXT_GROUPS		8
+#define WSSL_EXT_POINT_FORMATS	6
+#define WSSL_EXT_SIGALGS	8
+#define WSSL_EXT_CERT_TYPES	12
+#define WSSL_EXT_MAX_FRAGMENT	5
+#define WSSL_EXT_SNI		9	/* plus the name */
+
+/* A DER SubjectPublicKeyInfo of a P-256 key is 91 bytes; room for one
+ * with explicit curve parameters, which the pins check rejects. */
+#define WSSL_SPKI_MAX		512
+/* A DER private key: SEC 1 for P-256 is 121 bytes, PKCS #8 138. */
+#define WSSL_KEY_DER_MAX	1024
+
+#define PEM_PUBLIC_KEY_BEGIN	"-----BEGIN PUBLIC KEY-----"
+#define PEM_PUBLIC_KEY_END	"-----END PUBLIC KEY-----"
+
+/* Alert numbers (RFC 5246 section 7.2) and DTLS 1.2 on the wire. */
+#define WSSL_ALERT_FATAL	2
+#define WSSL_ALERT_BAD_CERT	42
+#define WSSL_CT_CCS		20
+#define WSSL_CT_ALERT		21
+#define WSSL_CT_HANDSHAKE	22
+#define WSSL_RECORD_HEADER	13
+
+static void
+wssl_set_err(char *err, size_t errlen, const char *what, int code)
+{
+	char reason[WOLFSSL_MAX_ERROR_SZ];
+
+	if (err == NULL || errlen == 0)
+		return;
+	wolfSSL_ERR_error_string_n((unsigned long)code, reason, sizeof(reason));
+	snprintf(err, errlen, "%s: %s (%d)", what, reason, code);
+}
+
+/* memset() that the compiler keeps, for key material. */
+static void
+wssl_wipe(void *p, size_t len)
+{
+	volatile uint8_t *b = p;
+
+	while (len-- > 0)
+		*b++ = 0;
+}
+
+static smsdtls_rc
+wssl_fail(char *err, size_t errlen, smsdtls_rc rc, const char *reason)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", reason);
+	return rc;
+}
+
+/* ---------------------------------------------------------- PEM, pins */
+
+/* The value of one base64 character, or -1. */
+static int
+wssl_b64_value(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode base64 text (RFC 4648 section 4, whitespace ignored, '=' only
+ * at the end) into out.  Returns false on bad input or if out is short.
+ */
+static bool
+wssl_b64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t outmax,
+    size_t *outlen)
+{
+	uint32_t acc = 0;
+	size_t i, n = 0, bits = 0, pad = 0;
+	int v;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' ||
+		    in[i] == '\n')
+			continue;
+		if (in[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0 || (v = wssl_b64_value(in[i])) < 0)
+			return false;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == outmax)
+				return false;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	/* Leftover bits must be padding: 2 chars -> 4 bits, 3 -> 2. */
+	if (pad > 2 || bits >= 6 || (bits == 0 && pad > 0) ||
+	    (bits > 0 && pad != bits / 2) || (acc & ((1u << bits) - 1)) != 0)
+		return false;
+	*outlen = n;
+	return true;
+}
+
+/* The first occurrence of the C string needle in p[0..len), or NULL. */
+static const uint8_t *
+wssl_find(const uint8_t *p, size_t len, const char *needle)
+{
+	size_t nlen = strlen(needle), i;
+
+	for (i = 0; nlen <= len && i <= len - nlen; i++)
+		if (memcmp(p + i, needle, nlen) == 0)
+			return p + i;
+	return NULL;
+}
+
+/*
+ * The next PEM "PUBLIC KEY" block of text[*off..len) decoded into der.
+ * Returns 1 and advances *off past it, 0 when there is none, -1 when a
+ * block is malformed.  Text outside blocks is ignored.
+ */
+static int
+wssl_pem_next(const uint8_t *text, size_t len, size_t *off, uint8_t *der,
+    size_t dermax, size_t *derlen)
+{
+	const uint8_t *b, *e, *body;
+
+	if (text == NULL || *off >= len)
+		return 0;
+	b = wssl_find(text + *off, len - *off, PEM_PUBLIC_KEY_BEGIN);
+	if (b == NULL)
+		return 0;
+	body = b + strlen(PEM_PUBLIC_KEY_BEGIN);
+	e = wssl_find(body, (size_t)(text + len - body), PEM_PUBLIC_KEY_END);
+	if (e == NULL ||
+	    !wssl_b64_decode(body, (size_t)(e - body), der, dermax, derlen))
+		return -1;
+	*off = (size_t)(e - text) + strlen(PEM_PUBLIC_KEY_END);
+	return 1;
+}
+
+/* Is der exactly a SubjectPublicKeyInfo of a P-256 key? */
+static bool
+wssl_spki_p256(const uint8_t *der, size_t len)
+{
+	ecc_key key;
+	word32 idx = 0;
+	bool ok;
+
+	if (wc_ecc_init(&key) != 0)
+		return false;
+	ok = wc_EccPublicKeyDecode(der, &idx, &key, (word32)len) == 0 &&
+	    idx == len && wc_ecc_get_curve_id(key.idx) == ECC_SECP256R1;
+	wc_ecc_free(&key);
+	return ok;
+}
+
+/* Check the configured pins: at least one, all P-256 keys. */
+static smsdtls_rc
+wssl_pins_check(const struct smsdtls_config *cfg, char *err, size_t errlen)
+{
+	uint8_t der[WSSL_SPKI_MAX];
+	size_t off = 0, len, n = 0;
+	int r;
+
+	while ((r = wssl_pem_next(cfg->rpk_pins, cfg->rpk_pins_len, &off, der,
+	    sizeof(der), &len)) == 1) {
+		if (!wssl_spki_p256(der, len))
+			return wssl_fail(err, errlen, SMSDTLS_EINVAL,
+			    "rpk_pins: a PUBLIC KEY is not a P-256 key");
+		n++;
+	}
+	if (r < 0)
+		return wssl_fail(err, errlen, SMSDTLS_EINVAL,
+		    "rpk_pins: malformed PUBLIC KEY block");
+	if (n == 0)
+		return wssl_fail(err, errlen, SMSDTLS_EINVAL,
+		    "RPK mode needs rpk_pins (PEM PUBLIC KEY blocks)");
+	return SMSDTLS_OK;
+}
+
+/* Is the peer's SubjectPublicKeyInfo one of the pins (byte for byte)? */
+static bool
+wssl_pinned(const struct smsdtls_config *cfg, const uint8_t *spki,
+    size_t spkilen)
+{
+	uint8_t der[WSSL_SPKI_MAX];
+	size_t off = 0, len;
+
+	while (wssl_pem_next(cfg->rpk_pins, cfg->rpk_pins_len, &off, der,
+	    sizeof(der), &len) == 1)
+		if (len == spkilen && memcmp(der, spki, len) == 0)
+			return true;
+	return false;
+}
+
+/* --------------------------------------------------------------- verify */
+
+/*
+ * wolfSSL's verdict on the peer's certificate (preverify: 1 good, 0
+ * not); we keep it for X.509 and, for a raw public key, which wolfSSL
+ * takes without any check, require a pin.  Called for the leaf (depth 0)
+ * and for any certificate wolfSSL found an error in.
+ */
+static int
+wssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *st)
+{
+	struct smsdtls_endpoint *ep = st->userCtx;
+
+	if (!preverify) {
+		endpoint_log(ep, SMSDTLS_LOG_INFO,
+		    "peer certificate rejected depth=%d error=%d",
+		    st->error_depth, st->error);
+		return 0;
+	}
+	if (ep->cfg.auth != SMSDTLS_AUTH_RPK || st->error_depth != 0)
+		return 1;
+	if (st->totalCerts >= 1 && st->certs != NULL &&
+	    wssl_pinned(&ep->cfg, st->certs[0].buffer, st->certs[0].length))
+		return 1;
+	endpoint_log(ep, SMSDTLS_LOG_INFO, "peer raw public key not pinned");
+	return 0;
+}
+
+#ifndef WOLFSSL_ALWAYS_VERIFY_CB
+/*
+ * Without WOLFSSL_ALWAYS_VERIFY_CB, wssl_verify_cb() never sees a good
+ * raw public key.  wolfSSL keeps the peer's key in the session's chain
+ * (SESSION_CERTS) as soon as its Certificate message is parsed; every
+ * flight we send after that passes here first.  false: not pinned.
+ */
+static bool
+wssl_peer_rpk_ok(struct smsdtls_session *s, const uint8_t *buf, int sz)
+{
+	WOLFSSL_X509_CHAIN *chain;
+	const uint8_t *der;
+	int len;
+
+	/* Handshake flights only (a server counts its handshake as done
+	 * before its last flight is out, so the content type tells). */
+	if (s->ep->cfg.auth != SMSDTLS_AUTH_RPK || sz < 1 ||
+	    (buf[0] != WSSL_CT_HANDSHAKE && buf[0] != WSSL_CT_CCS))
+		return true;
+	chain = wolfSSL_get_peer_chain(s->ssl);
+	if (chain == NULL || wolfSSL_get_chain_count(chain) < 1)
+		return true;	/* nothing received yet */
+	der = wolfSSL_get_chain_cert(chain, 0);
+	len = wolfSSL_get_chain_length(chain, 0);
+	return der != NULL && len > 0 && wssl_pinned(&s->ep->cfg, der,
+	    (size_t)len);
+}
+
+/*
+ * Replace a flight that must not leave with a fatal bad_certificate
+ * alert in plaintext, under the epoch-0 sequence number wolfSSL gave the
+ * flight's first record (the client's Certificate on a client, the
+ * ChangeCipherSpec on a server), so that the peer stops at once.
+ */
+static void
+wssl_send_bad_certificate(struct smsdtls_session *s, const uint8_t *buf,
+    int sz)
+{
+	uint8_t rec[WSSL_RECORD_HEADER + 2];
+
+	if (sz < WSSL_RECORD_HEADER || buf[3] != 0 || buf[4] != 0)
+		return;		/* not epoch 0: send nothing */
+	memcpy(rec, buf, 11);	/* type, version, epoch, sequence number */
+	rec[0] = WSSL_CT_ALERT;
+	rec[11] = 0;
+	rec[12] = 2;
+	rec[13] = WSSL_ALERT_FATAL;
+	rec[14] = WSSL_ALERT_BAD_CERT;
+	session_io_send(s, (const char *)rec, sizeof(rec));
+}
+#endif /* !WOLFSSL_ALWAYS_VERIFY_CB */
+
+/* ------------------------------------------------------------ callbacks */
+
 static int
 wssl_recv_cb(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 {
@@ -44,6 +373,16 @@ static int
 wssl_send_cb(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 {
 	(void)ssl;
+#ifndef WOLFSSL_ALWAYS_VERIFY_CB
+	if (!wssl_peer_rpk_ok(ctx, (const uint8_t *)buf, sz)) {
+		struct smsdtls_session *s = ctx;
+
+		endpoint_log(s->ep, SMSDTLS_LOG_INFO,
+		    "session %08x peer raw public key not pinned", s->id);
+		wssl_send_bad_certificate(s, (const uint8_t *)buf, sz);
+		return WOLFSSL_CBIO_ERR_GENERAL;
+	}
+#endif
 	return session_io_send(ctx, buf, sz);
 }
 
@@ -84,45 +423,148 @@ wssl_psk_server_cb(WOLFSSL *ssl, const char *identity, unsigned char *key,
 	return (unsigned int)klen;
 }
 
-static void
-wssl_set_err(char *err, size_t errlen, const char *what, int code)
-{
-	char reason[WOLFSSL_MAX_ERROR_SZ];
+/* ------------------------------------------------------- own credentials */
 
-	if (err == NULL || errlen == 0)
-		return;
-	wolfSSL_ERR_error_string_n((unsigned long)code, reason, sizeof(reason));
-	snprintf(err, errlen, "%s: %s (%d)", what, reason, code);
+/* The private key in DER (SEC 1 or PKCS #8), whatever its encoding. */
+static smsdtls_rc
+wssl_key_der(const struct smsdtls_config *cfg, uint8_t *der, size_t dermax,
+    size_t *derlen)
+{
+	int n;
+
+	if (cfg->key_format == SMSDTLS_FORMAT_DER) {
+		if (cfg->key_len > dermax)
+			return SMSDTLS_EINVAL;
+		memcpy(der, cfg->key, cfg->key_len);
+		*derlen = cfg->key_len;
+		return SMSDTLS_OK;
+	}
+	n = wc_KeyPemToDer(cfg->key, (int)cfg->key_len, der, (int)dermax, NULL);
+	if (n <= 0)
+		return SMSDTLS_EINVAL;
+	*derlen = (size_t)n;
+	return SMSDTLS_OK;
+}
+
+/*
+ * The DER SubjectPublicKeyInfo of the configured private key, which must
+ * be a P-256 key: its length, or a wolfSSL error (<= 0).
+ */
+static int
+wssl_key_spki(const struct smsdtls_config *cfg, uint8_t *spki, size_t max)
+{
+	uint8_t der[WSSL_KEY_DER_MAX];
+	size_t derlen = 0;
+	word32 idx = 0;
+	ecc_key key;
+	int n, rc;
+
+	if (wssl_key_der(cfg, der, sizeof(der), &derlen) != SMSDTLS_OK)
+		return ASN_PARSE_E;
+	if (wc_GetPkcs8TraditionalOffset(der, &idx, (word32)derlen) < 0)
+		idx = 0;
+	if ((rc = wc_ecc_init(&key)) != 0)
+		return rc;
+	rc = wc_EccPrivateKeyDecode(der, &idx, &key, (word32)derlen);
+	if (rc == 0 && wc_ecc_get_curve_id(key.idx) != ECC_SECP256R1)
+		rc = ECC_CURVE_OID_E;
+	if (rc == 0 && key.type == ECC_PRIVATEKEY_ONLY)
+		rc = wc_ecc_make_pub(&key, NULL);
+	n = rc == 0 ? wc_EccPublicKeyToDer(&key, spki, (word32)max, 1) : rc;
+	wc_ecc_free(&key);
+	wssl_wipe(der, sizeof(der));
+	return n;
+}
+
+/*
+ * Load our raw public key: the SubjectPublicKeyInfo of our private key,
+ * given to wolfSSL as a DER "certificate", which it recognises as an RPK
+ * (RFC 7250 section 3).
+ */
+static smsdtls_rc
+wssl_load_own_rpk(struct smsdtls_endpoint *ep, char *err, size_t errlen)
+{
+	uint8_t spki[WSSL_SPKI_MAX];
+	int n, rc;
+
+	n = wssl_key_spki(&ep->cfg, spki, sizeof(spki));
+	if (n <= 0) {
+		wssl_set_err(err, errlen, "private key: not a P-256 key", n);
+		return SMSDTLS_ETLS;
+	}
+	rc = wolfSSL_CTX_use_certificate_buffer(ep->ctx, spki, n,
+	    WOLFSSL_FILETYPE_ASN1);
+	if (rc != WOLFSSL_SUCCESS) {
+		wssl_set_err(err, errlen, "raw public key", rc);
+		return SMSDTLS_ETLS;
+	}
+	return SMSDTLS_OK;
+}
+
+/*
+ * Is our private key a P-256 key, and the one of our certificate (the
+ * first of the chain)?  wolfSSL_CTX_check_private_key() does not compare
+ * EC keys in this build.
+ */
+static smsdtls_rc
+wssl_check_cert_key(const struct smsdtls_config *cfg, int fmt, char *err,
+    size_t errlen)
+{
+	uint8_t own[WSSL_SPKI_MAX], leaf[WSSL_SPKI_MAX];
+	int n, len = (int)sizeof(leaf);
+	WOLFSSL_X509 *x509;
+	bool same;
+
+	n = wssl_key_spki(cfg, own, sizeof(own));
+	if (n <= 0) {
+		wssl_set_err(err, errlen, "private key: not a P-256 key", n);
+		return SMSDTLS_ETLS;
+	}
+	x509 = wolfSSL_X509_load_certificate_buffer(cfg->cert,
+	    (int)cfg->cert_len, fmt);
+	same = x509 != NULL &&
+	    wolfSSL_X509_get_pubkey_buffer(x509, leaf, &len) ==
+	    WOLFSSL_SUCCESS && len == n && memcmp(own, leaf, (size_t)n) == 0;
+	wolfSSL_X509_free(x509);
+	if (!same)
+		return wssl_fail(err, errlen, SMSDTLS_ETLS,
+		    "private key does not match the certificate");
+	return SMSDTLS_OK;
 }
 
 /* Own key, certificates, trust anchors and pins for RPK and X.509. */
 static smsdtls_rc
-wssl_load_keys(struct smsdtls_endpoint *ep, char *err, size_t errlen)
+wssl_load_keys(struct smsdtls_endpoint *ep, bool verify, char *err,
+    size_t errlen)
 {
 	const struct smsdtls_config *cfg = &ep->cfg;
 	int fmt, rc;
 
-	if (cfg->key != NULL) {
-		fmt = cfg->key_format == SMSDTLS_FORMAT_DER ?
-		    WOLFSSL_FILETYPE_ASN1 : WOLFSSL_FILETYPE_PEM;
-		rc = wolfSSL_CTX_use_PrivateKey_buffer(ep->ctx, cfg->key,
-		    (long)cfg->key_len, fmt);
-		if (rc != WOLFSSL_SUCCESS) {
-			wssl_set_err(err, errlen, "private key", rc);
-			return SMSDTLS_ETLS;
-		}
+	fmt = cfg->key_format == SMSDTLS_FORMAT_DER ? WOLFSSL_FILETYPE_ASN1 :
+	    WOLFSSL_FILETYPE_PEM;
+	rc = wolfSSL_CTX_use_PrivateKey_buffer(ep->ctx, cfg->key,
+	    (long)cfg->key_len, fmt);
+	if (rc != WOLFSSL_SUCCESS) {
+		wssl_set_err(err, errlen, "private key", rc);
+		return SMSDTLS_ETLS;
 	}
-	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->cert != NULL) {
-		fmt = cfg->cert_format == SMSDTLS_FORMAT_DER ?
-		    WOLFSSL_FILETYPE_ASN1 : WOLFSSL_FILETYPE_PEM;
-		rc = wolfSSL_CTX_use_certificate_chain_buffer_format(ep->ctx,
-		    cfg->cert, (long)cfg->cert_len, fmt);
-		if (rc != WOLFSSL_SUCCESS) {
-			wssl_set_err(err, errlen, "certificate", rc);
-			return SMSDTLS_ETLS;
-		}
+	if (cfg->auth == SMSDTLS_AUTH_RPK) {
+		if (verify && wssl_pins_check(cfg, err, errlen) != SMSDTLS_OK)
+			return SMSDTLS_EINVAL;
+		return wssl_load_own_rpk(ep, err, errlen);
 	}
-	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->ca != NULL) {
+	fmt = cfg->cert_format == SMSDTLS_FORMAT_DER ? WOLFSSL_FILETYPE_ASN1 :
+	    WOLFSSL_FILETYPE_PEM;
+	/* PEM: leaf first, then the intermediates wolfSSL sends with it. */
+	rc = wolfSSL_CTX_use_certificate_chain_buffer_format(ep->ctx, cfg->cert,
+	    (long)cfg->cert_len, fmt);
+	if (rc != WOLFSSL_SUCCESS) {
+		wssl_set_err(err, errlen, "certificate", rc);
+		return SMSDTLS_ETLS;
+	}
+	if (wssl_check_cert_key(cfg, fmt, err, errlen) != SMSDTLS_OK)
+		return SMSDTLS_ETLS;
+	if (cfg->ca != NULL) {
 		rc = wolfSSL_CTX_load_verify_buffer(ep->ctx, cfg->ca,
 		    (long)cfg->ca_len, WOLFSSL_FILETYPE_PEM);
 		if (rc != WOLFSSL_SUCCESS) {
@@ -131,6 +573,32 @@ wssl_load_keys(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 		}
 	}
 	return SMSDTLS_OK;
+}
+
+/* RPK and X.509: certificate types, keys, and how the peer is checked. */
+static smsdtls_rc
+wssl_ctx_certs(struct smsdtls_endpoint *ep, char *err, size_t errlen)
+{
+	const struct smsdtls_config *cfg = &ep->cfg;
+	bool verify = !(cfg->role == SMSDTLS_SERVER && cfg->no_client_auth);
+	static const char rpk_only[] = { WOLFSSL_CERT_TYPE_RPK };
+
+	if (cfg->auth == SMSDTLS_AUTH_RPK &&
+	    (wolfSSL_CTX_set_client_cert_type(ep->ctx, rpk_only,
+	    sizeof(rpk_only)) != WOLFSSL_SUCCESS ||
+	    wolfSSL_CTX_set_server_cert_type(ep->ctx, rpk_only,
+	    sizeof(rpk_only)) != WOLFSSL_SUCCESS))
+		return wssl_fail(err, errlen, SMSDTLS_ETLS,
+		    "raw public keys not supported by wolfSSL");
+	/* A client always verifies the server; a server asks for the
+	 * client's certificate or key unless no_client_auth. */
+	if (verify) {
+		wolfSSL_CTX_set_verify(ep->ctx, WOLFSSL_VERIFY_PEER |
+		    WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT, wssl_verify_cb);
+		wolfSSL_CTX_SetCertCbCtx(ep->ctx, ep);
+	} else
+		wolfSSL_CTX_set_verify(ep->ctx, WOLFSSL_VERIFY_NONE, NULL);
+	return wssl_load_keys(ep, verify, err, errlen);
 }
 
 /* Settings shared by both roles. */
@@ -157,10 +625,9 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	}
 	if (cfg->max_fragment &&
 	    wolfSSL_CTX_UseMaxFragment(ep->ctx, WOLFSSL_MFL_2_9) !=
-	    WOLFSSL_SUCCESS) {
-		snprintf(err, errlen, "max_fragment_length refused");
-		return SMSDTLS_ETLS;
-	}
+	    WOLFSSL_SUCCESS)
+		return wssl_fail(err, errlen, SMSDTLS_ETLS,
+		    "max_fragment_length refused");
 	if (cfg->role == SMSDTLS_CLIENT)
 		wolfSSL_CTX_set_psk_client_callback(ep->ctx,
 		    wssl_psk_client_cb);
@@ -171,10 +638,7 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 		wolfSSL_CTX_NoTicketTLSv12(ep->ctx);
 	if (cfg->auth == SMSDTLS_AUTH_PSK)
 		return SMSDTLS_OK;
-	wolfSSL_CTX_set_verify(ep->ctx, cfg->role == SMSDTLS_SERVER &&
-	    cfg->no_client_auth ? WOLFSSL_VERIFY_NONE : WOLFSSL_VERIFY_PEER |
-	    WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
-	return wssl_load_keys(ep, err, errlen);
+	return wssl_ctx_certs(ep, err, errlen);
 }
 
 smsdtls_rc
@@ -205,6 +669,63 @@ wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	return rc;
 }
 
+/* ----------------------------------------------------------- sessions */
+
+/* Our ClientHello's length with an SNI name of sni bytes (0: none), a
+ * session ID of sid bytes and a cookie of cookie bytes. */
+static size_t
+wssl_hello_len(const struct smsdtls_config *cfg, size_t sni, size_t sid,
+    size_t cookie)
+{
+	size_t n = WSSL_HELLO_FIXED + sid + cookie + WSSL_EXT_EMS +
+	    WSSL_EXT_GROUPS + WSSL_EXT_POINT_FORMATS;
+
+	if (cfg->auth != SMSDTLS_AUTH_PSK)
+		n += WSSL_EXT_SIGALGS;
+	if (cfg->auth == SMSDTLS_AUTH_RPK)
+		n += WSSL_EXT_CERT_TYPES;
+	if (cfg->max_fragment)
+		n += WSSL_EXT_MAX_FRAGMENT;
+	if (sni > 0)
+		n += WSSL_EXT_SNI + sni;
+	return n;
+}
+
+/* Client: SNI if it fits, the host name check, and no stored session
+ * whose resuming ClientHello would not fit. */
+static smsdtls_rc
+wssl_client_hello(struct smsdtls_session *s, size_t pmtu)
+{
+	struct smsdtls_endpoint *ep = s->ep;
+	const struct smsdtls_config *cfg = &ep->cfg;
+	size_t sni = cfg->server_name != NULL ? strlen(cfg->server_name) : 0;
+
+	if (sni > 0xff ||
+	    wssl_hello_len(cfg, sni, 0, WSSL_HELLO_COOKIE) > pmtu) {
+		if (sni > 0)
+			endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x "
+			    "sni-omitted len=%zu pmtu=%zu", s->id, sni, pmtu);
+		sni = 0;
+	}
+	if (sni > 0 && wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME,
+	    cfg->server_name, (unsigned short)sni) != WOLFSSL_SUCCESS)
+		return SMSDTLS_ETLS;
+	if (cfg->server_name != NULL && cfg->auth == SMSDTLS_AUTH_X509 &&
+	    wolfSSL_check_domain_name(s->ssl, cfg->server_name) !=
+	    WOLFSSL_SUCCESS)
+		return SMSDTLS_ETLS;
+	/* The endpoint offers ep->resume to this peer after wssl_new(). */
+	if (ep->resume != NULL && smsdtls_peer_equal(&ep->resume_peer,
+	    &s->peer) && wssl_hello_len(cfg, sni, WSSL_HELLO_SESSION_ID, 0) >
+	    pmtu) {
+		endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x "
+		    "resumption-skipped pmtu=%zu", s->id, pmtu);
+		wolfSSL_SESSION_free(ep->resume);
+		ep->resume = NULL;
+	}
+	return SMSDTLS_OK;
+}
+
 smsdtls_rc
 wssl_new(struct smsdtls_session *s)
 {
@@ -215,12 +736,14 @@ wssl_new(struct smsdtls_session *s)
 	ssl = wolfSSL_new(ep->ctx);
 	if (ssl == NULL)
 		return SMSDTLS_ENOMEM;
+	s->ssl = ssl;
 	wolfSSL_SetIOReadCtx(ssl, s);
 	wolfSSL_SetIOWriteCtx(ssl, s);
 	wolfSSL_dtls_set_using_nonblock(ssl, 1);
 	if (pmtu > 0xffff)
 		pmtu = 0xffff;
-	if (wolfSSL_dtls_set_mtu(ssl, (unsigned short)pmtu) != WOLFSSL_SUCCESS ||
+	if (wolfSSL_dtls_set_mtu(ssl, (unsigned short)pmtu) !=
+	    WOLFSSL_SUCCESS ||
 	    wolfSSL_dtls_set_timeout_init(ssl, WSSL_TIMEOUT_INIT) !=
 	    WOLFSSL_SUCCESS ||
 	    wolfSSL_dtls_set_timeout_max(ssl, WSSL_TIMEOUT_MAX) !=
@@ -233,20 +756,11 @@ wssl_new(struct smsdtls_session *s)
 		    wolfSSL_DTLS_SetCookieSecret(ssl, ep->cookie_secret,
 		    sizeof(ep->cookie_secret)) != 0)
 			goto fail;
-	} else if (ep->cfg.server_name != NULL) {
-		if (wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME,
-		    ep->cfg.server_name,
-		    (unsigned short)strlen(ep->cfg.server_name)) !=
-		    WOLFSSL_SUCCESS)
-			goto fail;
-		if (ep->cfg.auth == SMSDTLS_AUTH_X509 &&
-		    wolfSSL_check_domain_name(ssl, ep->cfg.server_name) !=
-		    WOLFSSL_SUCCESS)
-			goto fail;
-	}
-	s->ssl = ssl;
+	} else if (wssl_client_hello(s, pmtu) != SMSDTLS_OK)
+		goto fail;
 	return SMSDTLS_OK;
 fail:
+	s->ssl = NULL;
 	wolfSSL_free(ssl);
 	return SMSDTLS_ETLS;
 }

@@ -115,7 +115,11 @@ struct smsdtls_config {
 	/* X.509: trust anchors for the peer's chain (PEM). */
 	const uint8_t *ca;
 	size_t	ca_len;
-	/* RPK: accepted peer public keys, PEM "PUBLIC KEY" blocks. */
+	/* RPK: accepted peer public keys, PEM "PUBLIC KEY" blocks (text
+	 * between blocks is ignored), all P-256.  The DER
+	 * SubjectPublicKeyInfo the peer sends (RFC 7250 section 3) must
+	 * equal one of them byte for byte.  Required, except on a server
+	 * with no_client_auth.  Our own RPK is derived from key. */
 	const uint8_t *rpk_pins;
 	size_t	rpk_pins_len;
 	/* X.509 and RPK on a server: require a client key/cert (default on). */
