@@ -15,6 +15,7 @@
 
 #include "testutil.h"
 #include "tests/simnet.h"
+#include "transport/session_int.h"
 
 #define CLIENT_NUMBER	"+447700900456"
 #define SERVER_NUMBER	"+447700900123"
@@ -774,6 +775,39 @@ START_TEST(test_version_downgrade_refused)
 }
 END_TEST
 
+/* The server forgot the session (restart, cache eviction): it asks the
+ * resuming client for a cookie, the ClientHello with both would not fit
+ * one SMS, and the handshake fails.  The client then forgets the session,
+ * and its next connect does a full handshake. */
+START_TEST(test_resumption_server_forgot)
+{
+	struct pair p;
+	struct smsdtls_peer peer;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	wolfSSL_CTX_flush_sessions(p.server->ep->ctx, 0x7fffffffL);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_ptr_nonnull(p.client->ep->resume);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->errors, 1);
+	ck_assert_ptr_null(p.client->ep->resume);
+	p.client->connected = p.server->connected = 0;
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert(!last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -793,6 +827,7 @@ session_suite(void)
 	tcase_add_test(tc, test_half_open_cap);
 	tcase_add_test(tc, test_psk_resumption);
 	tcase_add_test(tc, test_version_downgrade_refused);
+	tcase_add_test(tc, test_resumption_server_forgot);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);

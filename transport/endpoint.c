@@ -318,6 +318,7 @@ endpoint_copy_config(struct smsdtls_endpoint *ep,
 	ep->owned = cur = malloc(total > 0 ? total : 1);
 	if (cur == NULL)
 		return SMSDTLS_ENOMEM;
+	ep->owned_len = total;
 	ep->cfg.psk_identity = take(&cur, cfg->psk_identity, idlen);
 	ep->cfg.server_name = take(&cur, cfg->server_name, snlen);
 	ep->cfg.psk_key = take(&cur, cfg->psk_key, cfg->psk_key_len);
@@ -379,13 +380,10 @@ smsdtls_endpoint_free(struct smsdtls_endpoint *ep)
 	wolfSSL_CTX_free(ep->ctx);
 	if (ep->owned != NULL) {
 		/* Keys live here: wipe before freeing. */
-		size_t n = (ep->cfg.psk_identity ? strlen(ep->cfg.psk_identity)
-		    + 1 : 0) + ep->cfg.psk_key_len + ep->cfg.key_len;
-
-		memset(ep->owned, 0, n);
+		explicit_bzero(ep->owned, ep->owned_len);
 		free(ep->owned);
 	}
-	memset(ep->cookie_secret, 0, sizeof(ep->cookie_secret));
+	explicit_bzero(ep->cookie_secret, sizeof(ep->cookie_secret));
 	free(ep);
 }
 
@@ -535,7 +533,8 @@ smsdtls_connect(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
 	if (rc != SMSDTLS_OK)
 		return rc;
 	if (ep->resume != NULL && smsdtls_peer_equal(&ep->resume_peer, peer))
-		(void)wolfSSL_set_session(s->ssl, ep->resume);
+		s->offered_resume = wolfSSL_set_session(s->ssl, ep->resume) ==
+		    WOLFSSL_SUCCESS;
 	rc = session_start(s, now);
 	if (sp != NULL)
 		*sp = rc == SMSDTLS_OK ? s : NULL;

@@ -102,6 +102,14 @@ session_finish(struct smsdtls_session *s, struct smsdtls_event *ev)
 			s->ep->stats.handshakes_failed++;
 	}
 	session_end_half_open(s);
+	/* A resumption the server no longer knows makes it ask for a
+	 * cookie, and the ClientHello with both no longer fits: forget the
+	 * session so that the next connect does a full handshake. */
+	if (s->state == SESSION_HANDSHAKE && s->offered_resume &&
+	    s->ep->resume != NULL) {
+		wolfSSL_SESSION_free(s->ep->resume);
+		s->ep->resume = NULL;
+	}
 	s->state = SESSION_CLOSED;
 	s->rtx_at = SMSDTLS_NEVER;
 	session_update_deadline(s);

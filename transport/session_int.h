@@ -31,6 +31,7 @@ struct smsdtls_session {
 	uint8_t	state;		/* enum session_state */
 	bool	counted_half_open;
 	bool	resumed;
+	bool	offered_resume;	/* client: proposed ep->resume */
 	bool	unknown_identity; /* the PSK callback refused the identity */
 	bool	sent_hvr;	/* a HelloVerifyRequest went out */
 	int	detail;		/* last wolfSSL error or alert */
@@ -55,6 +56,7 @@ struct smsdtls_session {
 struct smsdtls_endpoint {
 	struct smsdtls_config cfg;	/* buffers point into owned copies */
 	uint8_t	*owned;			/* those copies, one allocation */
+	size_t	owned_len;
 	WOLFSSL_CTX *ctx;
 	struct smsdtls_transport tr;
 	smsdtls_event_cb cb;
