@@ -11,5 +11,7 @@
 
 #include <smsdtls/rc.h>
 #include <smsdtls/sms.h>
+#include <smsdtls/transport.h>
+#include <smsdtls/session.h>
 
 #endif /* SMSDTLS_SMSDTLS_H */
