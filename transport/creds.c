@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -58,7 +59,6 @@ static void	creds_err(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static uint64_t	creds_hash(const char *, size_t);
 static bool	creds_identity_ok(const char *, size_t, size_t *);
-static int	creds_hexval(char);
 static struct smsdtls_psk_store *store_new(void);
 static size_t	store_slot(const struct smsdtls_psk_store *, const char *,
 		    size_t, uint64_t);
@@ -411,10 +411,12 @@ static smsdtls_rc
 parse_key(const char *s, size_t n, uint8_t *key, size_t *keylen,
     size_t lineno, char *err, size_t errlen)
 {
+	char hex[2 * SMSDTLS_PSK_KEY_MAX + 1];
+	smsdtls_rc rc;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (creds_hexval(s[i]) < 0) {
+		if (!isxdigit((unsigned char)s[i])) {
 			creds_err(err, errlen, "line %zu: key is not hex "
 			    "(bad digit at position %zu)", lineno, i + 1);
 			return SMSDTLS_EINVAL;
@@ -430,11 +432,11 @@ parse_key(const char *s, size_t n, uint8_t *key, size_t *keylen,
 		    "(%zu)", lineno, SMSDTLS_PSK_KEY_MAX, n / 2);
 		return SMSDTLS_EINVAL;
 	}
-	for (i = 0; i < n / 2; i++)
-		key[i] = (uint8_t)(creds_hexval(s[2 * i]) << 4 |
-		    creds_hexval(s[2 * i + 1]));
-	*keylen = n / 2;
-	return SMSDTLS_OK;
+	memcpy(hex, s, n);
+	hex[n] = '\0';
+	rc = smsdtls_hex_decode(hex, key, SMSDTLS_PSK_KEY_MAX, keylen);
+	explicit_bzero(hex, sizeof(hex));
+	return rc;
 }
 
 /* ---------------------------------------------------------- the table */
@@ -574,18 +576,6 @@ creds_identity_ok(const char *s, size_t n, size_t *bad)
 		}
 	}
 	return true;
-}
-
-static int
-creds_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void
