@@ -100,6 +100,7 @@ main(int argc, char **argv)
 	struct smsdtls_psk_store *store;
 	struct smsdtls_config c, s;
 	struct smsc_conf sc;
+	struct smsc_stats st;
 	struct simnet *net;
 	struct simnet_node *dev, *srv;
 	struct smsdtls_peer peer;
@@ -154,9 +155,15 @@ main(int argc, char **argv)
 	printf("\nanswer after %.1f s: \"%.*s\"\n", net->now / 1000.0,
 	    (int)dev->events[dev->nevents - 1].len,
 	    (const char *)dev->events[dev->nevents - 1].data);
-	printf("SMS: %zu for the handshake, %zu for the request and answer\n",
+	printf("SMS: %zu for the handshake (the floor is 6, one per flight), "
+	    "%zu for the request and answer\n",
 	    simnet_count(dev, true) + simnet_count(srv, true),
 	    simnet_count(dev, false) + simnet_count(srv, false));
+	smsc_get_stats(net->sc, &st);
+	printf("SMSC: %llu delivered, %llu expired in the SMSC (each handshake "
+	    "SMS lives as long as the\nsender's retransmission timeout), "
+	    "%llu lost\n", (unsigned long long)st.delivered,
+	    (unsigned long long)st.expired, (unsigned long long)st.lost);
 	rc = 0;
 out:
 	simnet_free(net);
