@@ -808,6 +808,66 @@ START_TEST(test_resumption_server_forgot)
 }
 END_TEST
 
+/* An established session that stays idle past idle_timeout_ms is closed
+ * with close_notify; traffic in either direction keeps it open. */
+START_TEST(test_idle_timeout)
+{
+	struct pair p;
+	struct smsdtls_config c, sv;
+	struct smsdtls_peer peer;
+	int64_t t0;
+
+	pair_open(&p, NULL, NULL);
+	pair_configs(&c, &sv, p.store);
+	c.idle_timeout_ms = 30 * 60 * 1000;
+	p.client = simnet_add(p.net, "+447700900457", &c, NULL);
+	ck_assert_ptr_nonnull(p.client);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, 0, &p.cs),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	t0 = p.net->now;
+	/* Activity at 20 minutes pushes the deadline. */
+	simnet_run(p.net, t0 + 20 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->closed, 0);
+	ck_assert_rc(smsdtls_session_send(p.cs, (const uint8_t *)"x", 1,
+	    p.net->now), SMSDTLS_OK);
+	simnet_run(p.net, t0 + 45 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->closed, 0);
+	simnet_run(p.net, t0 + 51 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->closed, 1);
+	ck_assert_int_eq(last_event(p.client, SMSDTLS_EV_CLOSED)->at,
+	    t0 + 50 * 60 * 1000);
+	/* The close_notify reached the server, which closed too. */
+	ck_assert(simnet_run(p.net, p.net->now + 60 * 1000, server_closed,
+	    &p));
+	pair_close(&p);
+}
+END_TEST
+
+/* The server's phone is off for five minutes in the middle of the
+ * handshake: SMS queued for it outlive their validity period, the
+ * client keeps retransmitting at 60 s, and the handshake completes once
+ * the server is back, well within the 10-minute deadline. */
+START_TEST(test_handshake_across_outage)
+{
+	struct pair p;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	/* CH at 0 s, HVR at 1 s, CH with cookie at 2 s: go offline just
+	 * before it arrives. */
+	simnet_run(p.net, 2500, NULL, NULL);
+	smsc_station_set_online(p.net->sc, p.server->st, false, p.net->now);
+	simnet_run(p.net, 2500 + 5 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->connected, 0);
+	smsc_station_set_online(p.net->sc, p.server->st, true, p.net->now);
+	ck_assert(simnet_run(p.net, 10 * 60 * 1000, both_connected, &p));
+	ck_assert_uint_eq(p.client->errors, 0);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -828,6 +888,8 @@ session_suite(void)
 	tcase_add_test(tc, test_psk_resumption);
 	tcase_add_test(tc, test_version_downgrade_refused);
 	tcase_add_test(tc, test_resumption_server_forgot);
+	tcase_add_test(tc, test_idle_timeout);
+	tcase_add_test(tc, test_handshake_across_outage);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);
