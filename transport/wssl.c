@@ -46,8 +46,8 @@
  * wolfSSL 5.7.2 corrupts a fragmented handshake message when a fragment
  * lands in a gap between two fragments it already holds (DtlsMsgSet()
  * merges it into the following one and counts the gap as received): with
- * SMS delivered out of order, multi-fragment certificate chains then fail
- * with ASN_PARSE_E until wolfSSL carries a fix.
+ * SMS delivered out of order, multi-fragment certificate chains would fail
+ * with ASN_PARSE_E; patches/wolfssl/0002 fixes it in our build.
  */
 #include "config.h"
 
