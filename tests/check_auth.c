@@ -1004,10 +1004,21 @@ no_submit(void *arg, const uint8_t *tpdu, size_t len,
 	return SMSDTLS_OK;
 }
 
-/* smsdtls_endpoint_new()'s verdict on cfg. */
-static smsdtls_rc
-try_endpoint(const struct smsdtls_config *cfg)
+static char last_log[256];
+
+static void
+capture_log(int level, const char *msg, void *arg)
 {
+	(void)level;
+	(void)arg;
+	snprintf(last_log, sizeof(last_log), "%s", msg);
+}
+
+/* smsdtls_endpoint_new()'s verdict on cfg; a refusal must log why. */
+static smsdtls_rc
+try_endpoint(const struct smsdtls_config *cfg0)
+{
+	struct smsdtls_config c = *cfg0, *cfg = &c;
 	struct smsdtls_sms_config scfg;
 	struct smsdtls_sms *sms;
 	struct smsdtls_transport t;
@@ -1018,8 +1029,14 @@ try_endpoint(const struct smsdtls_config *cfg)
 	smsdtls_sms_config_init(&scfg);
 	ck_assert_rc(smsdtls_sms_new(&scfg, &b, &sms), SMSDTLS_OK);
 	smsdtls_sms_transport(sms, &t);
+	c.log = capture_log;
+	c.log_level = SMSDTLS_LOG_ERROR;
+	last_log[0] = '\0';
 	rc = smsdtls_endpoint_new(cfg, &t, NULL, NULL, &ep);
 	ck_assert(rc == SMSDTLS_OK ? ep != NULL : ep == NULL);
+	if (rc != SMSDTLS_OK)
+		ck_assert_msg(strlen(last_log) > 8, "no reason logged for %s",
+		    smsdtls_strerror(rc));
 	smsdtls_endpoint_free(ep);
 	smsdtls_sms_free(sms);
 	return rc;

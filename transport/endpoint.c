@@ -341,21 +341,31 @@ smsdtls_endpoint_new(const struct smsdtls_config *cfg,
 	char err[128];
 	smsdtls_rc rc;
 
-	if (epp == NULL || transport == NULL || transport->ops == NULL)
+	if (epp == NULL || transport == NULL || transport->ops == NULL ||
+	    cfg == NULL)
 		return SMSDTLS_EINVAL;
-	rc = smsdtls_config_check(cfg, NULL, 0);
-	if (rc != SMSDTLS_OK)
+	rc = smsdtls_config_check(cfg, err, sizeof(err));
+	if (rc != SMSDTLS_OK) {
+		if (cfg->log != NULL)
+			cfg->log(SMSDTLS_LOG_ERROR, err, cfg->log_arg);
 		return rc;
+	}
 	ep = calloc(1, sizeof(*ep));
 	if (ep == NULL)
 		return SMSDTLS_ENOMEM;
+	smsdtls_endpoint_set_log_cb(ep, cfg->log, cfg->log_level, cfg->log_arg);
 	ep->tr = *transport;
 	ep->cb = cb;
 	ep->cbarg = cbarg;
 	ep->next_id = 1;
 	rc = endpoint_copy_config(ep, cfg);
-	if (rc == SMSDTLS_OK)
+	if (rc == SMSDTLS_OK) {
+		err[0] = '\0';
 		rc = wssl_ctx_new(ep, err, sizeof(err));
+		if (rc != SMSDTLS_OK)
+			endpoint_log(ep, SMSDTLS_LOG_ERROR, "endpoint: %s",
+			    err[0] != '\0' ? err : smsdtls_strerror(rc));
+	}
 	if (rc == SMSDTLS_OK)
 		rc = rehash(ep, INITIAL_BUCKETS);
 	if (rc != SMSDTLS_OK) {

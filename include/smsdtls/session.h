@@ -88,6 +88,17 @@ smsdtls_rc smsdtls_read_file(const char *path, uint8_t **bufp, size_t *lenp,
 
 /* --------------------------------------------------------------- config */
 
+/* Log levels for smsdtls_log_cb. */
+enum smsdtls_log_level {
+	SMSDTLS_LOG_ERROR = 0,
+	SMSDTLS_LOG_WARN = 1,
+	SMSDTLS_LOG_INFO = 2,
+	SMSDTLS_LOG_DEBUG = 3
+};
+
+typedef void (*smsdtls_log_cb)(int level, const char *msg, void *arg);
+
+
 /*
  * Endpoint configuration.  Initialise with smsdtls_config_init(), then
  * set what differs.  Buffers are copied by smsdtls_endpoint_new(); the
@@ -146,6 +157,12 @@ struct smsdtls_config {
 	bool	no_resumption;
 	/* Advertise max_fragment_length (RFC 6066) 2^9 = 512 bytes. */
 	bool	max_fragment;
+
+	/* Where the endpoint logs from its creation on (NULL: silent);
+	 * smsdtls_endpoint_set_log_cb() changes it later. */
+	smsdtls_log_cb log;
+	void	*log_arg;
+	int	log_level;	/* enum smsdtls_log_level, the most verbose */
 };
 
 /* Defaults: client, PSK, 10 s / 60 s, 10 min handshake deadline, 24 h
@@ -184,16 +201,6 @@ struct smsdtls_event {
 typedef void (*smsdtls_event_cb)(struct smsdtls_endpoint *ep,
     const struct smsdtls_event *ev, void *arg);
 
-/* Log levels for smsdtls_log_cb. */
-enum smsdtls_log_level {
-	SMSDTLS_LOG_ERROR = 0,
-	SMSDTLS_LOG_WARN = 1,
-	SMSDTLS_LOG_INFO = 2,
-	SMSDTLS_LOG_DEBUG = 3
-};
-
-typedef void (*smsdtls_log_cb)(int level, const char *msg, void *arg);
-
 /* Endpoint counters. */
 struct smsdtls_endpoint_stats {
 	uint64_t sessions;		/* gauge: sessions held */
@@ -220,9 +227,10 @@ struct smsdtls_endpoint_stats {
 
 /*
  * Create an endpoint.  The transport is copied (its arg must outlive the
- * endpoint).  Errors: SMSDTLS_EINVAL (inconsistent config, with a reason
- * through the log callback set later, so also see smsdtls_config_check),
- * SMSDTLS_ETLS (wolfSSL refused a key or certificate), SMSDTLS_ENOMEM.
+ * endpoint).  Errors: SMSDTLS_EINVAL (inconsistent config; the reason is
+ * logged through cfg->log, and smsdtls_config_check() gives it too),
+ * SMSDTLS_ETLS (wolfSSL refused a key, certificate or pin; the reason is
+ * logged), SMSDTLS_ENOMEM.
  */
 smsdtls_rc smsdtls_endpoint_new(const struct smsdtls_config *cfg,
     const struct smsdtls_transport *transport, smsdtls_event_cb cb,
