@@ -683,6 +683,39 @@ START_TEST(test_x509_no_client_auth)
 }
 END_TEST
 
+/* A certificate client without a certificate of its own: refused by a
+ * server that requires client authentication, accepted by one that does
+ * not. */
+START_TEST(test_x509_client_without_cert)
+{
+	struct smsdtls_config c, s;
+	struct pair p;
+
+	x509_configs(&c, &s);
+	c.key = c.cert = NULL;
+	c.key_len = c.cert_len = 0;
+	pair_open(&p, &c, &s, true);
+	pair_connect(&p);
+	simnet_run(p.net, 3600 * 1000, settled, &p);
+	ck_assert_uint_eq(p.client->connected + p.server->connected, 0);
+	ck_assert_uint_eq(p.server->errors, 1);
+	ck_assert_int_eq(last_event(p.server, SMSDTLS_EV_ERROR)->rc,
+	    SMSDTLS_ETLS);
+	/* Told by a fatal alert, not left to time out. */
+	ck_assert_uint_eq(p.client->errors, 1);
+	pair_close(&p);
+
+	x509_configs(&c, &s);
+	c.key = c.cert = NULL;
+	c.key_len = c.cert_len = 0;
+	s.no_client_auth = true;
+	pair_open(&p, &c, &s, true);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	pair_close(&p);
+}
+END_TEST
+
 /*
  * A server chain from a rogue root that has the real root's name: the
  * client finds the real root by name and the leaf's signature fails.
@@ -1129,6 +1162,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_x509_handshake_ports);
 	tcase_add_test(tc, test_x509_handshake_no_ports);
 	tcase_add_test(tc, test_x509_no_client_auth);
+	tcase_add_test(tc, test_x509_client_without_cert);
 	tcase_add_test(tc, test_x509_untrusted_server);
 	tcase_add_test(tc, test_x509_server_without_intermediate);
 	tcase_add_test(tc, test_x509_wrong_host);

@@ -269,12 +269,16 @@ smsdtls_config_check(const struct smsdtls_config *cfg, char *err,
 			return config_fail(err, errlen,
 			    "PSK key must be 1-64 bytes");
 	}
-	if (cfg->auth != SMSDTLS_AUTH_PSK && cfg->key == NULL)
-		return config_fail(err, errlen,
-		    "RPK and certificate modes need a private key");
-	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->cert == NULL)
-		return config_fail(err, errlen,
-		    "certificate mode needs a certificate");
+	if (cfg->auth == SMSDTLS_AUTH_RPK && cfg->key == NULL)
+		return config_fail(err, errlen, "RPK mode needs a private key");
+	/* A certificate client may go without a certificate of its own,
+	 * for servers that do not ask for one. */
+	if (cfg->auth == SMSDTLS_AUTH_X509 && (cfg->key == NULL ||
+	    cfg->cert == NULL) && (cfg->role == SMSDTLS_SERVER ||
+	    cfg->key != NULL || cfg->cert != NULL))
+		return config_fail(err, errlen, cfg->role == SMSDTLS_SERVER ?
+		    "certificate mode needs a private key and a certificate" :
+		    "a client certificate needs both its key and its chain");
 	if (cfg->auth == SMSDTLS_AUTH_X509 && cfg->ca == NULL &&
 	    !(cfg->role == SMSDTLS_SERVER && cfg->no_client_auth))
 		return config_fail(err, errlen,

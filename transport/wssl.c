@@ -532,27 +532,13 @@ wssl_check_cert_key(const struct smsdtls_config *cfg, int fmt, char *err,
 	return SMSDTLS_OK;
 }
 
-/* Own key, certificates, trust anchors and pins for RPK and X.509. */
+/* X.509: our chain (leaf first), checked against our private key. */
 static smsdtls_rc
-wssl_load_keys(struct smsdtls_endpoint *ep, bool verify, char *err,
-    size_t errlen)
+wssl_load_chain(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 {
 	const struct smsdtls_config *cfg = &ep->cfg;
 	int fmt, rc;
 
-	fmt = cfg->key_format == SMSDTLS_FORMAT_DER ? WOLFSSL_FILETYPE_ASN1 :
-	    WOLFSSL_FILETYPE_PEM;
-	rc = wolfSSL_CTX_use_PrivateKey_buffer(ep->ctx, cfg->key,
-	    (long)cfg->key_len, fmt);
-	if (rc != WOLFSSL_SUCCESS) {
-		wssl_set_err(err, errlen, "private key", rc);
-		return SMSDTLS_ETLS;
-	}
-	if (cfg->auth == SMSDTLS_AUTH_RPK) {
-		if (verify && wssl_pins_check(cfg, err, errlen) != SMSDTLS_OK)
-			return SMSDTLS_EINVAL;
-		return wssl_load_own_rpk(ep, err, errlen);
-	}
 	fmt = cfg->cert_format == SMSDTLS_FORMAT_DER ? WOLFSSL_FILETYPE_ASN1 :
 	    WOLFSSL_FILETYPE_PEM;
 	/* PEM: leaf first, then the intermediates wolfSSL sends with it. */
@@ -562,7 +548,37 @@ wssl_load_keys(struct smsdtls_endpoint *ep, bool verify, char *err,
 		wssl_set_err(err, errlen, "certificate", rc);
 		return SMSDTLS_ETLS;
 	}
-	if (wssl_check_cert_key(cfg, fmt, err, errlen) != SMSDTLS_OK)
+	return wssl_check_cert_key(cfg, fmt, err, errlen);
+}
+
+/*
+ * Own key, certificates, trust anchors and pins for RPK and X.509.  A
+ * certificate client may have no key and chain of its own
+ * (smsdtls_config_check() allows it, for servers that do not ask for one).
+ */
+static smsdtls_rc
+wssl_load_keys(struct smsdtls_endpoint *ep, bool verify, char *err,
+    size_t errlen)
+{
+	const struct smsdtls_config *cfg = &ep->cfg;
+	int fmt, rc;
+
+	if (cfg->key != NULL) {
+		fmt = cfg->key_format == SMSDTLS_FORMAT_DER ?
+		    WOLFSSL_FILETYPE_ASN1 : WOLFSSL_FILETYPE_PEM;
+		rc = wolfSSL_CTX_use_PrivateKey_buffer(ep->ctx, cfg->key,
+		    (long)cfg->key_len, fmt);
+		if (rc != WOLFSSL_SUCCESS) {
+			wssl_set_err(err, errlen, "private key", rc);
+			return SMSDTLS_ETLS;
+		}
+	}
+	if (cfg->auth == SMSDTLS_AUTH_RPK) {
+		if (verify && wssl_pins_check(cfg, err, errlen) != SMSDTLS_OK)
+			return SMSDTLS_EINVAL;
+		return wssl_load_own_rpk(ep, err, errlen);
+	}
+	if (cfg->key != NULL && wssl_load_chain(ep, err, errlen) != SMSDTLS_OK)
 		return SMSDTLS_ETLS;
 	if (cfg->ca != NULL) {
 		rc = wolfSSL_CTX_load_verify_buffer(ep->ctx, cfg->ca,
