@@ -790,7 +790,7 @@ START_TEST(test_resumption_server_forgot)
 	smsdtls_session_close(p.cs, p.net->now);
 	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
 	    &p));
-	wolfSSL_CTX_flush_sessions(p.server->ep->ctx, 0x7fffffffL);
+	sesscache_flush(p.server->ep->scache);
 	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
 	ck_assert_ptr_nonnull(p.client->ep->resume);
 	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
@@ -868,6 +868,135 @@ START_TEST(test_handshake_across_outage)
 }
 END_TEST
 
+static bool
+client_settled(struct simnet *net, void *arg)
+{
+	struct simnet_node *n = arg;
+
+	(void)net;
+	return n->connected > 0 || n->errors > 0;
+}
+
+/* A session made with one server endpoint does not resume on another,
+ * even in the same process (each endpoint has its own cache). */
+START_TEST(test_resumption_stays_with_endpoint)
+{
+	struct pair p;
+	struct smsdtls_config c, sv;
+	struct simnet_node *other;
+	struct smsdtls_peer peer;
+
+	pair_open(&p, NULL, NULL);
+	pair_configs(&c, &sv, p.store);
+	other = simnet_add(p.net, "+447700900124", &sv, NULL);
+	ck_assert_ptr_nonnull(other);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	ck_assert_uint_eq(sesscache_count(p.server->ep->scache), 1);
+	ck_assert_uint_eq(sesscache_count(other->ep->scache), 0);
+	/* Offer the first server's session to the second one. */
+	peer = simnet_peer(other, SERVER_PORT, CLIENT_PORT);
+	p.client->ep->resume_peer = peer;
+	p.client->connected = 0;
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	simnet_run(p.net, p.net->now + 3600 * 1000, client_settled,
+	    p.client);
+	/* The second server does not know the session: it asks for a
+	 * cookie, which no longer fits beside the session ID, so the
+	 * attempt fails and the client forgets the session.  (With a
+	 * process-wide cache it would have resumed.) */
+	ck_assert_uint_eq(other->connected, 0);
+	ck_assert_uint_eq(p.client->connected, 0);
+	ck_assert_uint_eq(p.client->errors, 1);
+	ck_assert_ptr_null(p.client->ep->resume);
+	pair_close(&p);
+}
+END_TEST
+
+/* An identity removed from the server's PSK store cannot come back by
+ * resuming a session made before the removal. */
+START_TEST(test_revoked_identity_cannot_resume)
+{
+	static const char other_file[] =
+	    "device-0002 00112233445566778899aabbccddeeff\n";
+	struct smsdtls_psk_store *other;
+	struct pair p;
+	struct smsdtls_peer peer;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	ck_assert_rc(smsdtls_psk_store_parse(other_file, strlen(other_file),
+	    &other, NULL, 0), SMSDTLS_OK);
+	smsdtls_endpoint_set_psk_store(p.server->ep, other);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	p.client->connected = p.server->connected = 0;
+	/* The resumption attempt fails, then a full handshake is refused. */
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	simnet_run(p.net, p.net->now + 3600 * 1000, client_settled,
+	    p.client);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->connected, 0);
+	ck_assert_uint_eq(p.server->connected, 0);
+	ck_assert_uint_eq(p.client->errors, 2);
+	pair_close(&p);
+	smsdtls_psk_store_free(other);
+}
+END_TEST
+
+/* The endpoint's session cache: bounded, oldest out first, replace by
+ * ID, flush. */
+START_TEST(test_sesscache_bounds)
+{
+	struct sesscache *c;
+	uint8_t id[SESSCACHE_ID_LEN];
+	int i;
+
+	ck_assert_rc(sesscache_new(0, &c), SMSDTLS_EINVAL);
+	ck_assert_rc(sesscache_new(8, &c), SMSDTLS_OK);
+	memset(id, 0, sizeof(id));
+	for (i = 0; i < 13; i++) {
+		id[0] = (uint8_t)i;
+		sesscache_put(c, id, wolfSSL_SESSION_new());
+	}
+	ck_assert_uint_eq(sesscache_count(c), 8);
+	for (i = 0; i < 13; i++) {
+		id[0] = (uint8_t)i;
+		ck_assert((sesscache_get(c, id, sizeof(id)) != NULL) ==
+		    (i >= 5));
+	}
+	/* Replacing an ID keeps one entry for it. */
+	id[0] = 7;
+	sesscache_put(c, id, wolfSSL_SESSION_new());
+	ck_assert_uint_eq(sesscache_count(c), 8);
+	ck_assert_ptr_null(sesscache_get(c, id, sizeof(id) - 1));
+	/* After the replacement 7 is the newest: 5 is evicted next. */
+	id[0] = 20;
+	sesscache_put(c, id, wolfSSL_SESSION_new());
+	id[0] = 5;
+	ck_assert_ptr_null(sesscache_get(c, id, sizeof(id)));
+	id[0] = 7;
+	ck_assert_ptr_nonnull(sesscache_get(c, id, sizeof(id)));
+	sesscache_flush(c);
+	ck_assert_uint_eq(sesscache_count(c), 0);
+	ck_assert_ptr_null(sesscache_get(c, id, sizeof(id)));
+	id[0] = 1;
+	sesscache_put(c, id, wolfSSL_SESSION_new());
+	ck_assert_uint_eq(sesscache_count(c), 1);
+	sesscache_free(c);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -890,6 +1019,11 @@ session_suite(void)
 	tcase_add_test(tc, test_resumption_server_forgot);
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_handshake_across_outage);
+	tcase_add_test(tc, test_resumption_stays_with_endpoint);
+	tcase_add_test(tc, test_revoked_identity_cannot_resume);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sesscache");
+	tcase_add_test(tc, test_sesscache_bounds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);

@@ -391,6 +391,7 @@ smsdtls_endpoint_free(struct smsdtls_endpoint *ep)
 	free(ep->heap);
 	free(ep->buckets);
 	wolfSSL_SESSION_free(ep->resume);
+	sesscache_free(ep->scache);
 	wolfSSL_CTX_free(ep->ctx);
 	if (ep->owned != NULL) {
 		/* Keys live here: wipe before freeing. */
@@ -415,6 +416,9 @@ smsdtls_endpoint_set_psk_store(struct smsdtls_endpoint *ep,
     const struct smsdtls_psk_store *store)
 {
 	ep->psk_store = store;
+	/* A removed identity must not live on through resumption. */
+	if (ep->scache != NULL)
+		sesscache_flush(ep->scache);
 }
 
 struct smsdtls_session *

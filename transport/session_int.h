@@ -16,6 +16,7 @@
 #include <smsdtls/session.h>
 
 #include "transport/flight.h"
+#include "transport/sesscache.h"
 
 enum session_state {
 	SESSION_HANDSHAKE = 0,
@@ -67,6 +68,7 @@ struct smsdtls_endpoint {
 	const struct smsdtls_psk_store *psk_store;
 	uint8_t	cookie_secret[32];
 	WOLFSSL_SESSION *resume;	/* client: last session, for resumption */
+	struct sesscache *scache;	/* server: resumable sessions */
 	struct smsdtls_peer resume_peer;
 
 	/* The records wolfSSL writes during one call (one call at a time). */

@@ -62,6 +62,7 @@
 #include <wolfssl/wolfcrypt/random.h>
 
 #include "transport/creds.h"
+#include "transport/sesscache.h"
 #include "transport/session_int.h"
 
 /* wolfSSL counts retransmission timeouts in whole seconds and gives up
@@ -657,6 +658,50 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	return wssl_ctx_certs(ep, err, errlen);
 }
 
+/* wolfSSL made a resumable session on a server: keep it in the
+ * endpoint's own cache, which takes the reference. */
+static int
+wssl_sess_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess)
+{
+	struct smsdtls_session *s = wolfSSL_GetIOReadCtx(ssl);
+	const uint8_t *id = wolfSSL_get_sessionID(sess);
+
+	if (s == NULL || s->ep->scache == NULL || id == NULL)
+		return 0;
+	sesscache_put(s->ep->scache, id, sess);
+	return 1;
+}
+
+/* A ClientHello proposes a session ID: only this endpoint's count. */
+static WOLFSSL_SESSION *
+wssl_sess_get_cb(WOLFSSL *ssl, const unsigned char *id, int len, int *copy)
+{
+	struct smsdtls_session *s = wolfSSL_GetIOReadCtx(ssl);
+
+	*copy = 1;	/* the cache keeps its reference */
+	if (s == NULL || len < 0)
+		return NULL;
+	return sesscache_get(s->ep->scache, id, (size_t)len);
+}
+
+/*
+ * wolfSSL's own session cache is one per process: a session made with
+ * one endpoint's credentials would resume on another.  It is switched
+ * off; a server keeps its sessions in its endpoint (sesscache.c), and a
+ * client keeps the one it may resume in ep->resume.
+ */
+static smsdtls_rc
+wssl_ctx_cache(struct smsdtls_endpoint *ep)
+{
+	wolfSSL_CTX_set_session_cache_mode(ep->ctx,
+	    WOLFSSL_SESS_CACHE_NO_INTERNAL);
+	if (ep->cfg.role != SMSDTLS_SERVER)
+		return SMSDTLS_OK;
+	wolfSSL_CTX_sess_set_new_cb(ep->ctx, wssl_sess_new_cb);
+	wolfSSL_CTX_sess_set_get_cb(ep->ctx, wssl_sess_get_cb);
+	return sesscache_new(ep->cfg.max_sessions, &ep->scache);
+}
+
 smsdtls_rc
 wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 {
@@ -672,6 +717,8 @@ wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	if (ep->ctx == NULL)
 		return SMSDTLS_ENOMEM;
 	rc = wssl_ctx_profile(ep, err, errlen);
+	if (rc == SMSDTLS_OK)
+		rc = wssl_ctx_cache(ep);
 	if (rc != SMSDTLS_OK)
 		return rc;
 	if (wc_InitRng(&rng) != 0)

@@ -244,7 +244,9 @@ smsdtls_rc smsdtls_config_check(const struct smsdtls_config *cfg, char *err,
 
 void	smsdtls_endpoint_set_log_cb(struct smsdtls_endpoint *ep,
     smsdtls_log_cb cb, int level, void *arg);
-/* Replace the server's PSK store (e.g. on reload); sessions are kept. */
+/* Replace the server's PSK store (e.g. on reload).  Established sessions
+ * are kept; resumable ones are forgotten, so that an identity removed
+ * from the store cannot come back by resumption. */
 void	smsdtls_endpoint_set_psk_store(struct smsdtls_endpoint *ep,
     const struct smsdtls_psk_store *store);
 
