@@ -598,7 +598,7 @@ struct udp_side {
 	int fd;
 	struct smsdtls_udp *udp;
 	struct smsdtls_endpoint *ep;
-	unsigned connected, data, errors;
+	unsigned connected, data, errors, closed, resumed;
 };
 
 static void
@@ -608,8 +608,11 @@ udp_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 	struct udp_side *u = arg;
 
 	(void)ep;
-	if (ev->type == SMSDTLS_EV_CONNECTED)
+	if (ev->type == SMSDTLS_EV_CONNECTED) {
 		u->connected++;
+		u->resumed += ev->resumed;
+	} else if (ev->type == SMSDTLS_EV_CLOSED)
+		u->closed++;
 	else if (ev->type == SMSDTLS_EV_DATA) {
 		u->data++;
 		smsdtls_session_send(ev->session, ev->data, ev->len, 0);
@@ -997,6 +1000,91 @@ START_TEST(test_sesscache_bounds)
 }
 END_TEST
 
+/* RFC 5077 tickets over UDP (PMTU 1200): the server keeps no session
+ * state, yet the client resumes with its ticket. */
+START_TEST(test_udp_session_ticket)
+{
+	struct smsdtls_psk_store *store;
+	struct smsdtls_config c, sv;
+	struct udp_side cl, srv;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct smsdtls_peer peer;
+	struct smsdtls_session *cs;
+	static const char psk_file[] =
+	    "device-0001 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n";
+	int i;
+
+	ck_assert_rc(smsdtls_psk_store_parse(psk_file, strlen(psk_file),
+	    &store, NULL, 0), SMSDTLS_OK);
+	pair_configs(&c, &sv, store);
+	c.session_tickets = sv.session_tickets = true;
+	udp_side_open(&cl, &c, 1200);
+	udp_side_open(&srv, &sv, 1200);
+	ck_assert_int_eq(getsockname(srv.fd, (struct sockaddr *)&sin, &slen),
+	    0);
+	ck_assert_rc(smsdtls_peer_udp(&peer, &sin, slen), SMSDTLS_OK);
+	ck_assert_rc(smsdtls_connect(cl.ep, &peer, 0, &cs), SMSDTLS_OK);
+	for (i = 0; i < 100 && !(cl.connected && srv.connected); i++) {
+		udp_pump(&srv);
+		udp_pump(&cl);
+	}
+	ck_assert_uint_eq(cl.connected, 1);
+	smsdtls_session_close(cs, 0);
+	for (i = 0; i < 10 && srv.closed == 0; i++)
+		udp_pump(&srv);
+	ck_assert_uint_eq(srv.closed, 1);
+	/* No server-side state: only the ticket can resume. */
+	sesscache_flush(srv.ep->scache);
+	ck_assert_rc(smsdtls_connect(cl.ep, &peer, 0, &cs), SMSDTLS_OK);
+	for (i = 0; i < 100 && !(cl.connected == 2 && srv.connected == 2);
+	    i++) {
+		udp_pump(&srv);
+		udp_pump(&cl);
+	}
+	ck_assert_uint_eq(cl.connected, 2);
+	ck_assert_uint_eq(srv.connected, 2);
+	ck_assert_uint_eq(cl.resumed, 1);
+	ck_assert_uint_eq(srv.resumed, 1);
+	udp_side_close(&cl);
+	udp_side_close(&srv);
+	smsdtls_psk_store_free(store);
+}
+END_TEST
+
+/* Over SMS a server with tickets on issues none (wolfSSL does not
+ * fragment a NewSessionTicket), and the client, which asked for one,
+ * resumes by session ID as usual. */
+START_TEST(test_sms_no_ticket_resumes_by_id)
+{
+	struct pair p;
+	struct smsdtls_config c, sv;
+	struct smsdtls_peer peer;
+
+	pair_open(&p, NULL, NULL);
+	pair_configs(&c, &sv, p.store);
+	c.session_tickets = sv.session_tickets = true;
+	p.client = simnet_add(p.net, "+447700900457", &c, NULL);
+	p.server = simnet_add(p.net, "+447700900125", &sv, NULL);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, 0, &p.cs),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	ck_assert_uint_le(p.client->sent[1].dgram_len, PMTU_PORTS);
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	p.client->connected = p.server->connected = 0;
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert(last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	ck_assert(last_event(p.server, SMSDTLS_EV_CONNECTED)->resumed);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -1021,12 +1109,14 @@ session_suite(void)
 	tcase_add_test(tc, test_handshake_across_outage);
 	tcase_add_test(tc, test_resumption_stays_with_endpoint);
 	tcase_add_test(tc, test_revoked_identity_cannot_resume);
+	tcase_add_test(tc, test_sms_no_ticket_resumes_by_id);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sesscache");
 	tcase_add_test(tc, test_sesscache_bounds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);
+	tcase_add_test(tc, test_udp_session_ticket);
 	suite_add_tcase(s, tc);
 	return s;
 }

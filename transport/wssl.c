@@ -84,6 +84,9 @@
 #define WSSL_EXT_CERT_TYPES	12
 #define WSSL_EXT_MAX_FRAGMENT	5
 #define WSSL_EXT_SNI		9	/* plus the name */
+#define WSSL_EXT_TICKET		4	/* plus the ticket */
+/* Smallest PMTU at which a server issues session tickets. */
+#define WSSL_TICKET_MIN_PMTU	512
 
 /* A DER SubjectPublicKeyInfo of a P-256 key is 91 bytes; room for one
  * with explicit curve parameters, which the pins check rejects. */
@@ -651,8 +654,12 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	else
 		wolfSSL_CTX_set_psk_server_callback(ep->ctx,
 		    wssl_psk_server_cb);
-	if (cfg->role == SMSDTLS_SERVER && !cfg->session_tickets)
+	if (!cfg->session_tickets)
 		wolfSSL_CTX_NoTicketTLSv12(ep->ctx);
+	else if (cfg->role == SMSDTLS_CLIENT &&
+	    wolfSSL_CTX_UseSessionTicket(ep->ctx) != WOLFSSL_SUCCESS)
+		return wssl_fail(err, errlen, SMSDTLS_ETLS,
+		    "session tickets refused");
 	if (cfg->auth == SMSDTLS_AUTH_PSK)
 		return SMSDTLS_OK;
 	return wssl_ctx_certs(ep, err, errlen);
@@ -735,10 +742,11 @@ wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 /* ----------------------------------------------------------- sessions */
 
 /* Our ClientHello's length with an SNI name of sni bytes (0: none), a
- * session ID of sid bytes and a cookie of cookie bytes. */
+ * session ID of sid bytes, a cookie of cookie bytes and, when tickets are
+ * on, a session_ticket extension carrying ticket bytes. */
 static size_t
 wssl_hello_len(const struct smsdtls_config *cfg, size_t sni, size_t sid,
-    size_t cookie)
+    size_t cookie, size_t ticket)
 {
 	size_t n = WSSL_HELLO_FIXED + sid + cookie + WSSL_EXT_EMS +
 	    WSSL_EXT_GROUPS + WSSL_EXT_POINT_FORMATS;
@@ -751,7 +759,21 @@ wssl_hello_len(const struct smsdtls_config *cfg, size_t sni, size_t sid,
 		n += WSSL_EXT_MAX_FRAGMENT;
 	if (sni > 0)
 		n += WSSL_EXT_SNI + sni;
+	if (cfg->session_tickets)
+		n += WSSL_EXT_TICKET + ticket;
 	return n;
+}
+
+/* Length of the ticket of the session set on ssl (0: none). */
+static size_t
+wssl_ticket_len(WOLFSSL *ssl)
+{
+	unsigned char buf[1024];
+	word32 len = sizeof(buf);
+
+	if (wolfSSL_get_SessionTicket(ssl, buf, &len) != WOLFSSL_SUCCESS)
+		return sizeof(buf);	/* too long to matter: never fits */
+	return len;
 }
 
 /* Client: SNI if it fits, the host name check, and no stored session
@@ -762,9 +784,10 @@ wssl_client_hello(struct smsdtls_session *s, size_t pmtu)
 	struct smsdtls_endpoint *ep = s->ep;
 	const struct smsdtls_config *cfg = &ep->cfg;
 	size_t sni = cfg->server_name != NULL ? strlen(cfg->server_name) : 0;
+	size_t ticket = 0;
 
 	if (sni > 0xff ||
-	    wssl_hello_len(cfg, sni, 0, WSSL_HELLO_COOKIE) > pmtu) {
+	    wssl_hello_len(cfg, sni, 0, WSSL_HELLO_COOKIE, 0) > pmtu) {
 		if (sni > 0)
 			endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x "
 			    "sni-omitted len=%zu pmtu=%zu", s->id, sni, pmtu);
@@ -778,8 +801,13 @@ wssl_client_hello(struct smsdtls_session *s, size_t pmtu)
 	    WOLFSSL_SUCCESS)
 		return SMSDTLS_ETLS;
 	/* The endpoint offers ep->resume to this peer after wssl_new(). */
-	if (ep->resume != NULL && smsdtls_peer_equal(&ep->resume_peer,
-	    &s->peer) && wssl_hello_len(cfg, sni, WSSL_HELLO_SESSION_ID, 0) >
+	if (ep->resume == NULL || !smsdtls_peer_equal(&ep->resume_peer,
+	    &s->peer))
+		return SMSDTLS_OK;
+	if (cfg->session_tickets && wolfSSL_SESSION_has_ticket(ep->resume) &&
+	    wolfSSL_set_session(s->ssl, ep->resume) == WOLFSSL_SUCCESS)
+		ticket = wssl_ticket_len(s->ssl);
+	if (wssl_hello_len(cfg, sni, WSSL_HELLO_SESSION_ID, 0, ticket) >
 	    pmtu) {
 		endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x "
 		    "resumption-skipped pmtu=%zu", s->id, pmtu);
@@ -818,6 +846,12 @@ wssl_new(struct smsdtls_session *s)
 		    WOLFSSL_SUCCESS ||
 		    wolfSSL_DTLS_SetCookieSecret(ssl, ep->cookie_secret,
 		    sizeof(ep->cookie_secret)) != 0)
+			goto fail;
+		/* wolfSSL does not fragment a NewSessionTicket (about 200
+		 * bytes): over SMS it would end the handshake with
+		 * DTLS_SIZE_ERROR, so no ticket below this PMTU. */
+		if (ep->cfg.session_tickets && pmtu < WSSL_TICKET_MIN_PMTU &&
+		    wolfSSL_NoTicketTLSv12(ssl) != WOLFSSL_SUCCESS)
 			goto fail;
 	} else if (wssl_client_hello(s, pmtu) != SMSDTLS_OK)
 		goto fail;

@@ -151,7 +151,12 @@ struct smsdtls_config {
 	/* Server: caps on sessions and on handshakes in progress. */
 	unsigned max_sessions;
 	unsigned max_half_open;
-	/* Server: issue RFC 5077 session tickets. */
+	/* RFC 5077 session tickets: a server issues them, a client asks
+	 * for them.  Off by default.  They are for larger PMTUs (UDP),
+	 * where the server is the constrained side: wolfSSL does not
+	 * fragment a NewSessionTicket, so a server issues none below a
+	 * 512-byte PMTU, and a client does not offer a ticket its
+	 * ClientHello cannot carry (resumption by session ID goes on). */
 	bool	session_tickets;
 	/* Client: do not offer session resumption. */
 	bool	no_resumption;
