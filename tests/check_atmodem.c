@@ -1542,6 +1542,50 @@ START_TEST(test_gammu_cli)
 }
 END_TEST
 
+/* The gammu command line with 8-bit data and a 16-bit port UDH: an MMS
+ * indication is WAP push (8-bit, ports 9200 -> 2948); B's getallsms must
+ * show it as such, with the UDH and the sender intact. */
+START_TEST(test_gammu_cli_8bit_ports)
+{
+	static const char *const send_args[] = {
+		"sendsms", "MMSINDICATOR", NUM_B, "http://mms.example/m1",
+		"Title", "Sender", NULL
+	};
+	static const char *const get_args[] = { "getallsms", NULL };
+	struct srv s;
+	char gammu[512], rc[2][256], log[2][256], out[256], text[16384];
+	char *dir;
+	int i, rv;
+
+	find_gammu(gammu, sizeof(gammu));
+	dir = make_tmpdir();
+	srv_start(&s);
+	for (i = 0; i < 2; i++)
+		write_gammurc(&s, dir, i, rc[i], sizeof(rc[i]), log[i],
+		    sizeof(log[i]));
+	snprintf(out, sizeof(out), "%s/sendsms.out", dir);
+	rv = run_gammu(gammu, rc[A], out, send_args, 15000);
+	slurp(out, text, sizeof(text));
+	ck_assert_msg(rv == 0, "gammu sendsms exited %d:\n%s\n(log in %s)",
+	    rv, text, log[A]);
+	ck_assert(srv_wait_stored(&s, B, 1, 2000));
+	snprintf(out, sizeof(out), "%s/getallsms.out", dir);
+	rv = run_gammu(gammu, rc[B], out, get_args, 15000);
+	slurp(out, text, sizeof(text));
+	ck_assert_msg(rv == 0, "gammu getallsms exited %d:\n%s\n(log in %s)",
+	    rv, text, log[B]);
+	/* gammu names the UDH by its ports: 2948/9200 is WAP push, which
+	 * an MMS indication is; the URL is the payload it decoded. */
+	ck_assert_msg(strstr(text, "Coding               : 8-bit") != NULL &&
+	    strstr(text, "User Data Header     : MMS indicator") != NULL &&
+	    strstr(text, "\"" NUM_A "\"") != NULL &&
+	    strstr(text, "http://mms.example/m1") != NULL,
+	    "gammu getallsms said:\n%s", text);
+	srv_stop(&s);
+	remove_tmpdir(dir);
+}
+END_TEST
+
 static Suite *
 atmodem_suite(void)
 {
@@ -1585,6 +1629,7 @@ atmodem_suite(void)
 	tc = tcase_create("gammu-cli");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_gammu_cli);
+	tcase_add_test(tc, test_gammu_cli_8bit_ports);
 	suite_add_tcase(s, tc);
 	return s;
 }
