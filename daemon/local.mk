@@ -1,0 +1,1 @@
+## daemon/local.mk - automake fragment included by the top Makefile.am (daemon/).

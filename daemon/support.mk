@@ -1,0 +1,1 @@
+## daemon/support.mk - automake fragment included by the top Makefile.am (daemon/).

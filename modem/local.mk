@@ -1,0 +1,1 @@
+## modem/local.mk - automake fragment included by the top Makefile.am (modem/).
