@@ -1085,6 +1085,318 @@ START_TEST(test_sms_no_ticket_resumes_by_id)
 }
 END_TEST
 
+/*
+ * A copy of the client's ClientHello that the SMSC delivers after the
+ * handshake (a retransmission held back) is dropped: the established
+ * session stays and carries data.  A ClientHello with another random,
+ * from a client that started over, still reaches wolfSSL, which ends the
+ * old session so that the client's next attempt makes a new one.
+ */
+START_TEST(test_late_client_hello)
+{
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_peer from;
+	struct simnet_sms hello[2];
+	struct pair p;
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	hello[0] = p.client->sent[0];	/* without the cookie */
+	hello[1] = p.client->sent[1];	/* with it */
+	ck_assert_uint_eq(hello[0].first_hs, 1);
+	ck_assert_uint_eq(hello[1].first_hs, 1);
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	/* A resent record has a sequence number of its own (else wolfSSL's
+	 * replay window would drop it anyway). */
+	for (i = 0; i < 2; i++)
+		hello[i].data[10] = (uint8_t)(hello[i].data[10] + 100);
+	for (i = 0; i < 2; i++)
+		ck_assert_rc(smsdtls_endpoint_input(p.server->ep, &from,
+		    hello[i].data, hello[i].dgram_len, p.net->now),
+		    SMSDTLS_OK);
+	ck_assert_uint_eq(p.server->errors, 0);
+	ck_assert(smsdtls_session_established(smsdtls_endpoint_find(
+	    p.server->ep, &from)));
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.handshakes_failed, 0);
+	ck_assert_rc(smsdtls_session_send(p.cs, (const uint8_t *)"ping", 4,
+	    p.net->now), SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, p.net->now + 60 * 1000, server_has_data,
+	    &p));
+	pair_close(&p);
+
+	/* Another random (its first byte follows the record header, the
+	 * handshake header and client_version), right after the
+	 * handshake, while wolfSSL still keeps it for retransmissions
+	 * (later it drops plaintext records by itself). */
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	hello[0] = p.client->sent[0];
+	hello[0].data[10] = (uint8_t)(hello[0].data[10] + 100);
+	hello[0].data[FLIGHT_RECORD_HEADER + 12 + 2] ^= 0xff;
+	smsdtls_endpoint_input(p.server->ep, &from, hello[0].data,
+	    hello[0].dgram_len, p.net->now);
+	ck_assert_uint_eq(p.server->errors, 1);
+	ck_assert_ptr_null(smsdtls_endpoint_find(p.server->ep, &from));
+	pair_close(&p);
+}
+END_TEST
+
+/* ------------------------------------------------------- renegotiation */
+
+/*
+ * wolfSSL's record layer (WOLFSSL_LOCAL in its internal.h; the tests link
+ * the static library, so it is there): one record of the given content
+ * type, protected under the current write epoch of ssl, as a peer that
+ * renegotiates would send it.  Returns the record's length.  Weak, so
+ * that the tests still link against a shared wolfSSL, which hides it.
+ */
+int	BuildMessage(WOLFSSL *ssl, unsigned char *output, int outSz,
+	    const unsigned char *input, int inSz, int type, int hashOutput,
+	    int sizeOnly, int asyncOkay, int epochOrder)
+	    __attribute__((weak));
+
+#define CT_ALERT		21
+#define CT_HANDSHAKE		22
+#define ALERT_WARNING		1
+#define ALERT_NO_RENEGOTIATION	100
+/* An encrypted two-byte alert: header, explicit nonce, alert, CCM-8 tag. */
+#define ALERT_RECORD_LEN	(13 + 8 + 2 + 8)
+
+/* The refusals need patches/wolfssl/0004, which comes with 0003. */
+static void
+require_patched_wolfssl(void)
+{
+#ifndef WOLFSSL_DTLS_IMPORT_CCM_NONCE
+	ck_abort_msg("this wolfSSL lacks patches/wolfssl/0003-0005: rebuild "
+	    "it (./bootstrap deps)");
+#endif
+}
+
+/* The handshake message hs (with its 12-byte DTLS header) in a record
+ * protected by ssl's keys, with message_seq set to mseq. */
+static size_t
+protected_handshake(WOLFSSL *ssl, const uint8_t *hs, size_t len,
+    unsigned mseq, uint8_t *rec, size_t max)
+{
+	uint8_t msg[256];
+	int n;
+
+	ck_assert_msg(BuildMessage != NULL,
+	    "needs wolfSSL's static library (BuildMessage)");
+	ck_assert_uint_le(len, sizeof(msg));
+	memcpy(msg, hs, len);
+	put16(msg + 4, mseq);
+	n = BuildMessage(ssl, rec, (int)max, msg, (int)len, CT_HANDSHAKE, 0,
+	    0, 0, 0);
+	ck_assert_int_gt(n, 13);
+	ck_assert_uint_eq(rec[4], 1);		/* epoch 1: protected */
+	return (size_t)n;
+}
+
+/* The last alert ssl received is a no_renegotiation warning. */
+static void
+assert_no_renegotiation_seen(WOLFSSL *ssl)
+{
+	WOLFSSL_ALERT_HISTORY h;
+
+	ck_assert_int_eq(wolfSSL_get_alert_history(ssl, &h), WOLFSSL_SUCCESS);
+	ck_assert_int_eq(h.last_rx.level, ALERT_WARNING);
+	ck_assert_int_eq(h.last_rx.code, ALERT_NO_RENEGOTIATION);
+}
+
+/* Data still goes both ways: the client's ping comes back echoed. */
+static void
+assert_data_flows(struct pair *p)
+{
+	unsigned cdata = p->client->data, sdata = p->server->data;
+
+	p->server->echo = true;
+	ck_assert_rc(smsdtls_session_send(p->cs, (const uint8_t *)"ping", 4,
+	    p->net->now), SMSDTLS_OK);
+	simnet_run(p->net, p->net->now + 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p->server->data, sdata + 1);
+	ck_assert_uint_eq(p->client->data, cdata + 1);
+}
+
+/*
+ * The client renegotiates: a new ClientHello (message_seq 0, RFC 6347
+ * section 4.2.2) protected under the session's keys.  The server answers
+ * each with a no_renegotiation warning (RFC 5246 section 7.4.1.2) and
+ * keeps the session, which goes on carrying data.
+ */
+START_TEST(test_renegotiation_refused)
+{
+	struct pair p;
+	struct smsdtls_peer from;
+	struct smsdtls_session *ss;
+	const struct simnet_sms *ch, *alert;
+	uint8_t rec[256];
+	size_t len, s0;
+	int i;
+
+	require_patched_wolfssl();
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected,
+	    &p));
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	ss = smsdtls_endpoint_find(p.server->ep, &from);
+	ch = &p.client->sent[0];
+	ck_assert_uint_eq(ch->first_hs, 1);
+	for (i = 0; i < 2; i++) {
+		s0 = p.server->nsent;
+		len = protected_handshake(p.cs->ssl, ch->data + 13,
+		    ch->dgram_len - 13, 0, rec, sizeof(rec));
+		ck_assert_rc(smsdtls_endpoint_input(p.server->ep, &from,
+		    rec, len, p.net->now), SMSDTLS_OK);
+		ck_assert_ptr_eq(smsdtls_endpoint_find(p.server->ep,
+		    &from), ss);
+		ck_assert(smsdtls_session_established(ss));
+		/* One SMS: one protected alert record. */
+		ck_assert_uint_eq(p.server->nsent, s0 + 1);
+		alert = &p.server->sent[s0];
+		ck_assert_uint_eq(alert->first_type, CT_ALERT);
+		ck_assert_uint_eq(alert->nrec, 1);
+		ck_assert_uint_eq(alert->dgram_len, ALERT_RECORD_LEN);
+		ck_assert_uint_eq(alert->data[4], 1);
+		/* The client reads it: a warning, no_renegotiation. */
+		simnet_run(p.net, p.net->now + 10 * 1000, NULL,
+		    NULL);
+		assert_no_renegotiation_seen(p.cs->ssl);
+	}
+	ck_assert_uint_eq(p.server->errors + p.client->errors, 0);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * The server asks for renegotiation with a HelloRequest (message_seq 0,
+ * then 1): the client answers each with a no_renegotiation warning
+ * (RFC 5246 section 7.4.1.1) and never starts a handshake.
+ */
+START_TEST(test_hello_request_refused)
+{
+	struct pair p;
+	static const uint8_t hello_request[12];	/* type 0, all lengths 0 */
+	struct smsdtls_peer from, to;
+	struct smsdtls_session *ss;
+	const struct simnet_sms *alert;
+	uint8_t rec[64];
+	size_t len, c0;
+	unsigned mseq;
+
+	require_patched_wolfssl();
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected,
+	    &p));
+	from = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	to = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	ss = smsdtls_endpoint_find(p.server->ep, &to);
+	for (mseq = 0; mseq < 2; mseq++) {
+		c0 = p.client->nsent;
+		len = protected_handshake(ss->ssl, hello_request,
+		    sizeof(hello_request), mseq, rec, sizeof(rec));
+		ck_assert_rc(smsdtls_endpoint_input(p.client->ep, &from,
+		    rec, len, p.net->now), SMSDTLS_OK);
+		ck_assert(smsdtls_session_established(p.cs));
+		ck_assert_uint_eq(p.client->nsent, c0 + 1);
+		alert = &p.client->sent[c0];
+		ck_assert_uint_eq(alert->first_type, CT_ALERT);
+		ck_assert_uint_eq(alert->dgram_len, ALERT_RECORD_LEN);
+		simnet_run(p.net, p.net->now + 10 * 1000, NULL,
+		    NULL);
+		assert_no_renegotiation_seen(ss->ssl);
+	}
+	ck_assert_uint_eq(p.server->errors + p.client->errors, 0);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+static bool
+client_sent_three(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->client->nsent >= 3;
+}
+
+static bool
+server_connected(struct simnet *net, void *arg)
+{
+	struct pair *p = arg;
+
+	(void)net;
+	return p->server->connected > 0;
+}
+
+/* Set the loss of the link towards node's station. */
+static void
+node_loss(struct pair *p, struct simnet_node *node, double loss)
+{
+	struct smsc_station_conf conf;
+
+	smsc_station_get_conf(node->st, &conf);
+	conf.net.loss = loss;
+	ck_assert_rc(smsc_station_set_conf(p->net->sc, node->st, &conf),
+	    SMSDTLS_OK);
+}
+
+/*
+ * The server's last flight (CCS, Finished) is lost: the client sends its
+ * own last flight again, whose Finished is a protected handshake record
+ * reaching an established server.  That is no renegotiation: the server
+ * sends its last flight again, with no alert, and both end up connected
+ * with one session each.
+ */
+START_TEST(test_final_flight_resent_not_renegotiation)
+{
+	struct pair p;
+	const struct simnet_sms *again;
+	struct flight_record rec, last = { 0 };
+	size_t i, off;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, client_sent_three,
+	    &p));
+	node_loss(&p, p.client, 1.0);
+	ck_assert(simnet_run(p.net, 3600 * 1000, server_connected,
+	    &p));
+	simnet_run(p.net, p.net->now + 3000, NULL, NULL);
+	node_loss(&p, p.client, 0.0);
+	ck_assert_uint_eq(p.client->connected, 0);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000,
+	    both_connected, &p));
+	/* The client's flight went out again, its Finished at epoch 1. */
+	ck_assert_uint_eq(p.client->nsent, 4);
+	again = &p.client->sent[3];
+	ck_assert_uint_eq(again->nrec, 3);
+	for (off = 0; flight_parse_record(again->data + off,
+	    again->dgram_len - off, &rec); off += rec.len)
+		last = rec;
+	ck_assert_uint_eq(off, again->dgram_len);
+	ck_assert_uint_eq(last.type, CT_HANDSHAKE);
+	ck_assert_uint_eq(last.epoch, 1);
+	/* The server answered with its last flight, never an alert. */
+	ck_assert_uint_eq(p.server->nsent, 4);
+	for (i = 0; i < p.server->nsent; i++)
+		ck_assert_uint_ne(p.server->sent[i].first_type, CT_ALERT);
+	ck_assert_uint_eq(p.server->sent[3].first_type, 20);
+	ck_assert_uint_eq(p.server->connected, 1);
+	ck_assert_uint_eq(p.server->errors + p.client->errors, 0);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 session_suite(void)
 {
@@ -1110,6 +1422,7 @@ session_suite(void)
 	tcase_add_test(tc, test_resumption_stays_with_endpoint);
 	tcase_add_test(tc, test_revoked_identity_cannot_resume);
 	tcase_add_test(tc, test_sms_no_ticket_resumes_by_id);
+	tcase_add_test(tc, test_late_client_hello);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sesscache");
 	tcase_add_test(tc, test_sesscache_bounds);
@@ -1117,6 +1430,11 @@ session_suite(void)
 	tc = tcase_create("udp");
 	tcase_add_test(tc, test_udp_handshake);
 	tcase_add_test(tc, test_udp_session_ticket);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("renegotiation");
+	tcase_add_test(tc, test_renegotiation_refused);
+	tcase_add_test(tc, test_hello_request_refused);
+	tcase_add_test(tc, test_final_flight_resent_not_renegotiation);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,8 @@
 #include "transport/session_int.h"
 
 #define INITIAL_BUCKETS		64
+/* Peers whose round trips a client endpoint remembers (cfg.rto_learn). */
+#define RTO_CLIENT_PEERS	16
 /* Handshake type of a ClientHello. */
 #define HS_CLIENT_HELLO		1
 
@@ -232,6 +234,7 @@ smsdtls_config_init(struct smsdtls_config *cfg)
 	cfg->auth = SMSDTLS_AUTH_PSK;
 	cfg->rto_initial_ms = 10 * 1000;
 	cfg->rto_max_ms = 60 * 1000;
+	cfg->rto_min_ms = 1000;
 	cfg->handshake_timeout_ms = 10 * 60 * 1000;
 	cfg->idle_timeout_ms = 24 * 3600 * 1000;
 	cfg->app_validity_s = 3600;
@@ -286,8 +289,18 @@ smsdtls_config_check(const struct smsdtls_config *cfg, char *err,
 	if (cfg->rto_initial_ms == 0 || cfg->rto_max_ms < cfg->rto_initial_ms)
 		return config_fail(err, errlen,
 		    "retransmission timeouts: need 0 < initial <= max");
+	if (cfg->rto_learn &&
+	    (cfg->rto_min_ms == 0 || cfg->rto_min_ms > cfg->rto_max_ms))
+		return config_fail(err, errlen,
+		    "learned retransmission timeout: need 0 < min <= max");
 	if (cfg->handshake_timeout_ms == 0)
 		return config_fail(err, errlen, "handshake timeout is 0");
+#ifndef WOLFSSL_DTLS_IMPORT_CCM_NONCE
+	/* A parked session's AES-CCM nonce would restart when it wakes. */
+	if (cfg->park_after_ms != 0)
+		return config_fail(err, errlen, "park_after_ms needs a wolfSSL "
+		    "with patches/wolfssl/0003");
+#endif
 	if (cfg->role == SMSDTLS_SERVER &&
 	    (cfg->max_sessions == 0 || cfg->max_half_open == 0))
 		return config_fail(err, errlen, "session caps must be > 0");
@@ -372,6 +385,9 @@ smsdtls_endpoint_new(const struct smsdtls_config *cfg,
 	}
 	if (rc == SMSDTLS_OK)
 		rc = rehash(ep, INITIAL_BUCKETS);
+	if (rc == SMSDTLS_OK && cfg->rto_learn)
+		rc = rto_table_new(cfg->role == SMSDTLS_SERVER ?
+		    cfg->max_sessions : RTO_CLIENT_PEERS, &ep->rto);
 	if (rc != SMSDTLS_OK) {
 		smsdtls_endpoint_free(ep);
 		return rc;
@@ -392,6 +408,7 @@ smsdtls_endpoint_free(struct smsdtls_endpoint *ep)
 	free(ep->buckets);
 	wolfSSL_SESSION_free(ep->resume);
 	sesscache_free(ep->scache);
+	rto_table_free(ep->rto);
 	wolfSSL_CTX_free(ep->ctx);
 	if (ep->owned != NULL) {
 		/* Keys live here: wipe before freeing. */
@@ -432,6 +449,21 @@ smsdtls_endpoint_find(struct smsdtls_endpoint *ep,
 		    smsdtls_peer_equal(&s->peer, peer))
 			return s;
 	return NULL;
+}
+
+void
+smsdtls_endpoint_foreach(struct smsdtls_endpoint *ep,
+    void (*fn)(struct smsdtls_session *, void *), void *arg)
+{
+	struct smsdtls_session *s, *next;
+	size_t	i;
+
+	for (i = 0; i < ep->nbuckets; i++)
+		for (s = ep->buckets[i]; s != NULL; s = next) {
+			next = s->hnext;
+			if (s->state != SESSION_CLOSED)
+				fn(s, arg);
+		}
 }
 
 /* A plaintext DTLS ClientHello at the start of data? */

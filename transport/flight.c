@@ -33,6 +33,7 @@ flight_parse_record(const uint8_t *data, size_t len, struct flight_record *rec)
 	for (int i = 5; i < 11; i++)
 		rec->seq = rec->seq << 8 | data[i];
 	rec->len = (uint16_t)(FLIGHT_RECORD_HEADER + body);
+	rec->call_start = false;
 	return true;
 }
 
@@ -56,6 +57,7 @@ flight_append(struct flight *f, const uint8_t *data, size_t len)
 			return SMSDTLS_ETOOBIG;
 		}
 		rec.off = (uint16_t)(f->len + off);
+		rec.call_start = off == 0;
 		f->rec[nrec++] = rec;
 	}
 	memcpy(f->buf + f->len, data, len);
@@ -64,9 +66,10 @@ flight_append(struct flight *f, const uint8_t *data, size_t len)
 	return SMSDTLS_OK;
 }
 
-void
-flight_pack(const struct flight *f, size_t pmtu, struct flight_dgram *out,
-    size_t max, size_t *n)
+/* Greedy in-order packing; with calls, an append also starts a datagram. */
+static void
+flight_pack_ex(const struct flight *f, size_t pmtu, bool calls,
+    struct flight_dgram *out, size_t max, size_t *n)
 {
 	struct flight_dgram *d = NULL;
 	size_t i, used = 0;
@@ -74,7 +77,8 @@ flight_pack(const struct flight *f, size_t pmtu, struct flight_dgram *out,
 	for (i = 0; i < f->nrec; i++) {
 		const struct flight_record *r = &f->rec[i];
 
-		if (d == NULL || d->len + r->len > pmtu) {
+		if (d == NULL || d->len + r->len > pmtu ||
+		    (calls && r->call_start)) {
 			/* d is never empty here: it got a record when made. */
 			if (used == max)
 				break;
@@ -90,6 +94,20 @@ flight_pack(const struct flight *f, size_t pmtu, struct flight_dgram *out,
 			d->handshake = true;
 	}
 	*n = used;
+}
+
+void
+flight_pack(const struct flight *f, size_t pmtu, struct flight_dgram *out,
+    size_t max, size_t *n)
+{
+	flight_pack_ex(f, pmtu, false, out, max, n);
+}
+
+void
+flight_pack_calls(const struct flight *f, size_t pmtu,
+    struct flight_dgram *out, size_t max, size_t *n)
+{
+	flight_pack_ex(f, pmtu, true, out, max, n);
 }
 
 void

@@ -37,6 +37,7 @@ struct flight_record {
 	uint8_t	type;		/* content type */
 	uint16_t epoch;
 	uint64_t seq;
+	bool	call_start;	/* first record of one flight_append() */
 };
 
 /* The records written during one wolfSSL call. */
@@ -74,6 +75,14 @@ smsdtls_rc flight_append(struct flight *f, const uint8_t *data, size_t len);
  * gives the fewest datagrams.
  */
 void	flight_pack(const struct flight *f, size_t pmtu,
+	    struct flight_dgram *out, size_t max, size_t *n);
+
+/*
+ * For benchmarks: pack as wolfSSL alone would send, each appended buffer
+ * (one wolfSSL write) in datagrams of its own, never sharing one with
+ * records of another append.
+ */
+void	flight_pack_calls(const struct flight *f, size_t pmtu,
 	    struct flight_dgram *out, size_t max, size_t *n);
 
 /* Copy the bytes of packed datagram d into buf (at least d->len long). */

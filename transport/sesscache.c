@@ -2,6 +2,13 @@
  * sesscache.c - per-endpoint DTLS session cache: entries in a fixed
  * array, chained in a hash table on the session ID and in a list by age,
  * so that lookups are O(1) and the oldest entry goes first when full.
+ *
+ * Sessions are kept serialized (wolfSSL_i2d_SSL_SESSION: ID, master
+ * secret, suite, peer chain if any; about 110 bytes with PSK), not as
+ * WOLFSSL_SESSION objects, which take 19 KB each in this build (room for
+ * a whole certificate chain, SESSION_CERTS): a gateway keeps one entry
+ * per device that may come back.  A lookup rebuilds the session into one
+ * object that the cache reuses.
  */
 #include "config.h"
 
@@ -14,7 +21,8 @@
 
 struct sesscache_entry {
 	uint8_t	id[SESSCACHE_ID_LEN];
-	WOLFSSL_SESSION *sess;		/* NULL: on the free list */
+	uint8_t	*der;			/* the session, serialized */
+	size_t	len;
 	size_t	hnext;			/* hash chain, or free list */
 	size_t	older, newer;		/* age list */
 };
@@ -27,6 +35,7 @@ struct sesscache {
 	size_t	nbuckets;		/* power of two >= cap */
 	size_t	*buckets;
 	struct sesscache_entry *e;
+	WOLFSSL_SESSION *last;		/* what sesscache_get() returned */
 };
 
 /* Session IDs are random: their first bytes are a fine hash. */
@@ -89,8 +98,10 @@ drop(struct sesscache *c, size_t i)
 		c->e[e->newer].older = e->older;
 	else
 		c->newest = e->older;
-	wolfSSL_SESSION_free(e->sess);
-	e->sess = NULL;
+	explicit_bzero(e->der, e->len);	/* the master secret */
+	free(e->der);
+	e->der = NULL;
+	e->len = 0;
 	e->hnext = c->free;
 	c->free = i;
 	c->count--;
@@ -107,21 +118,47 @@ find(const struct sesscache *c, const uint8_t *id)
 	return NONE;
 }
 
+/* sess serialized into a new buffer, or NULL. */
+static uint8_t *
+serialize(WOLFSSL_SESSION *sess, size_t *lenp)
+{
+	unsigned char *der;
+	int len, n;
+
+	len = wolfSSL_i2d_SSL_SESSION(sess, NULL);
+	if (len <= 0 || (der = malloc((size_t)len)) == NULL)
+		return NULL;
+	n = wolfSSL_i2d_SSL_SESSION(sess, &der);
+	if (n != len) {
+		explicit_bzero(der, (size_t)len);
+		free(der);
+		return NULL;
+	}
+	*lenp = (size_t)len;
+	return der;
+}
+
 void
 sesscache_put(struct sesscache *c, const uint8_t *id, WOLFSSL_SESSION *sess)
 {
 	struct sesscache_entry *e;
-	size_t i = find(c, id), b;
+	size_t i = find(c, id), b, len = 0;
+	uint8_t *der;
 
+	der = serialize(sess, &len);
+	wolfSSL_SESSION_free(sess);
 	if (i != NONE)
 		drop(c, i);
+	if (der == NULL)
+		return;		/* not resumable, as if evicted */
 	if (c->count == c->cap)
 		drop(c, c->oldest);
 	i = c->free;
 	e = &c->e[i];
 	c->free = e->hnext;
 	memcpy(e->id, id, SESSCACHE_ID_LEN);
-	e->sess = sess;
+	e->der = der;
+	e->len = len;
 	b = bucket(c, id);
 	e->hnext = c->buckets[b];
 	c->buckets[b] = i;
@@ -136,14 +173,20 @@ sesscache_put(struct sesscache *c, const uint8_t *id, WOLFSSL_SESSION *sess)
 }
 
 WOLFSSL_SESSION *
-sesscache_get(const struct sesscache *c, const uint8_t *id, size_t idlen)
+sesscache_get(struct sesscache *c, const uint8_t *id, size_t idlen)
 {
+	const unsigned char *p;
 	size_t i;
 
 	if (c == NULL || id == NULL || idlen != SESSCACHE_ID_LEN)
 		return NULL;
 	i = find(c, id);
-	return i == NONE ? NULL : c->e[i].sess;
+	if (i == NONE)
+		return NULL;
+	wolfSSL_SESSION_free(c->last);
+	p = c->e[i].der;
+	c->last = wolfSSL_d2i_SSL_SESSION(NULL, &p, (long)c->e[i].len);
+	return c->last;
 }
 
 void
@@ -159,6 +202,7 @@ sesscache_free(struct sesscache *c)
 	if (c == NULL)
 		return;
 	sesscache_flush(c);
+	wolfSSL_SESSION_free(c->last);
 	free(c->buckets);
 	free(c->e);
 	free(c);

@@ -31,8 +31,9 @@ void	sesscache_free(struct sesscache *c);
  * replacing one with the same ID and evicting the oldest when full. */
 void	sesscache_put(struct sesscache *c, const uint8_t *id,
 	    WOLFSSL_SESSION *sess);
-/* The session with that ID, still owned by the cache, or NULL. */
-WOLFSSL_SESSION *sesscache_get(const struct sesscache *c, const uint8_t *id,
+/* The session with that ID, or NULL.  The cache owns it; it stays valid
+ * until the next sesscache_get() or sesscache_free(). */
+WOLFSSL_SESSION *sesscache_get(struct sesscache *c, const uint8_t *id,
 	    size_t idlen);
 /* Drop every session. */
 void	sesscache_flush(struct sesscache *c);

@@ -17,6 +17,7 @@
 
 #include "transport/flight.h"
 #include "transport/sesscache.h"
+#include "transport/rto.h"
 
 enum session_state {
 	SESSION_HANDSHAKE = 0,
@@ -44,6 +45,30 @@ struct smsdtls_session {
 	int64_t	deadline;	/* min(rtx_at, handshake or idle deadline) */
 	size_t	heap_idx;	/* position in the endpoint's timer heap */
 	uint64_t tx_seq0;	/* highest epoch-0 sequence number sent + 1 */
+
+	/* Round trips of handshake flights (cfg.rto_learn; rto.c). */
+	struct rto_est rto;	/* the peer's estimate */
+	uint32_t rto_cur_ms;	/* timeout in force, backoff included */
+	int64_t	flight_at;	/* when our latest flight first left */
+	bool	flight_open;	/* its answer has not come yet */
+	bool	flight_rtx;	/* it was sent again: no sample (Karn) */
+	bool	rx_new;		/* the input being fed starts a new flight */
+	int32_t	rx_hs_seq;	/* highest handshake message_seq seen, or -1 */
+	uint16_t rx_epoch;	/* highest record epoch seen */
+	/* Server: the random of the ClientHello that made the session, to
+	 * tell a late copy of it from a new one once established. */
+	uint8_t	hello_random[32];
+	bool	has_hello_random;
+
+	/* Our records at the current write epoch (session_tx_check()). */
+	uint16_t tx_epoch;	/* highest epoch we sent a record in */
+	uint64_t tx_next;	/* lowest sequence number still unused */
+	bool	tx_fault;	/* a record was refused: the session fails */
+	/* Parking (cfg.park_after_ms): the packed wolfSSL state while ssl
+	 * is NULL, and the earliest time the session may be parked. */
+	uint8_t	*parked;
+	uint16_t parked_len;
+	int64_t	park_hold;
 
 	/* The datagram being fed to wolfSSL (borrowed during one call). */
 	const uint8_t *rx;
@@ -89,6 +114,8 @@ struct smsdtls_endpoint {
 
 	uint32_t next_id;
 	struct smsdtls_endpoint_stats stats;
+	/* Learned round trips by peer address (cfg.rto_learn), or NULL. */
+	struct rto_table *rto;
 };
 
 /* endpoint.c */
@@ -124,5 +151,21 @@ uint32_t wssl_rto_ms(const struct smsdtls_session *s);
 size_t	wssl_max_payload(const struct smsdtls_session *s);
 /* wolfSSL_write() of at most wssl_max_payload() bytes, in one record. */
 int	wssl_write(struct smsdtls_session *s, const uint8_t *data, size_t len);
+
+/* The largest wolfSSL session state wssl_export() writes. */
+#define WSSL_STATE_MAX		768
+/* wolfSSL_dtls_export() of an established session into buf: its
+ * length, or 0 if wolfSSL refused. */
+size_t	wssl_export(WOLFSSL *ssl, uint8_t *buf, size_t max);
+/* A new s->ssl from exported state, checked to be an established DTLS
+ * 1.2 session of the endpoint's role and suite. */
+smsdtls_rc wssl_import(struct smsdtls_session *s, const uint8_t *state,
+	    size_t len);
+/* The write epoch and next write sequence number in exported state;
+ * false if it is not laid out as wolfSSL 5.7 writes it. */
+bool	wssl_state_seq(const uint8_t *state, size_t len, uint16_t *epoch,
+	    uint64_t *seq);
+/* Set the next write sequence number in exported state. */
+bool	wssl_state_set_seq(uint8_t *state, size_t len, uint64_t seq);
 
 #endif /* SMSDTLS_SESSION_INT_H */

@@ -48,9 +48,16 @@
  * merges it into the following one and counts the gap as received): with
  * SMS delivered out of order, multi-fragment certificate chains would fail
  * with ASN_PARSE_E; patches/wolfssl/0002 fixes it in our build.
+ *
+ * Export and import (parking, the daemon's state directory) go through
+ * wolfSSL_dtls_export() and wolfSSL_dtls_import(); the session reads and
+ * moves the write sequence number inside that state (wssl_state_seq()),
+ * and needs patches/wolfssl/0003 so that the AES-CCM nonce goes on from
+ * it after an import.
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -621,6 +628,21 @@ wssl_ctx_certs(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	return wssl_load_keys(ep, verify, err, errlen);
 }
 
+/*
+ * The profile's ClientHello: no encrypt_then_mac, P-256 as the only
+ * group.  bench_no_trim leaves wolfSSL's defaults, to measure what the
+ * trimming saves (the size estimates of wssl_hello_len() then run
+ * short, and a ClientHello that does not fit fails the handshake).
+ */
+static int
+wssl_ctx_trim(struct smsdtls_endpoint *ep)
+{
+	if (ep->cfg.bench_no_trim)
+		return WOLFSSL_SUCCESS;
+	wolfSSL_CTX_AllowEncryptThenMac(ep->ctx, 0);
+	return wolfSSL_CTX_UseSupportedCurve(ep->ctx, WOLFSSL_ECC_SECP256R1);
+}
+
 /* Settings shared by both roles. */
 static smsdtls_rc
 wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
@@ -637,8 +659,7 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	}
 	wolfSSL_CTX_SetIORecv(ep->ctx, wssl_recv_cb);
 	wolfSSL_CTX_SetIOSend(ep->ctx, wssl_send_cb);
-	wolfSSL_CTX_AllowEncryptThenMac(ep->ctx, 0);
-	rc = wolfSSL_CTX_UseSupportedCurve(ep->ctx, WOLFSSL_ECC_SECP256R1);
+	rc = wssl_ctx_trim(ep);
 	if (rc != WOLFSSL_SUCCESS) {
 		wssl_set_err(err, errlen, "supported groups", rc);
 		return SMSDTLS_ETLS;
@@ -663,6 +684,36 @@ wssl_ctx_profile(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	if (cfg->auth == SMSDTLS_AUTH_PSK)
 		return SMSDTLS_OK;
 	return wssl_ctx_certs(ep, err, errlen);
+}
+
+/*
+ * wolfSSL_dtls_export() asks for the peer's address through a callback
+ * made for sockets, and wolfSSL_dtls_import() gives it back.  The session
+ * keeps its peer itself (and exports it in its own format), so an empty
+ * address goes out and whatever comes in is ignored.
+ */
+static int
+wssl_get_peer_cb(WOLFSSL *ssl, char *ip, int *ipsz, unsigned short *port,
+    int *fam)
+{
+	(void)ssl;
+	(void)ip;
+	*ipsz = 0;
+	*port = 0;
+	*fam = 0;
+	return WOLFSSL_SUCCESS;
+}
+
+static int
+wssl_set_peer_cb(WOLFSSL *ssl, char *ip, int ipsz, unsigned short port,
+    int fam)
+{
+	(void)ssl;
+	(void)ip;
+	(void)ipsz;
+	(void)port;
+	(void)fam;
+	return WOLFSSL_SUCCESS;
 }
 
 /* wolfSSL made a resumable session on a server: keep it in the
@@ -723,6 +774,8 @@ wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 	ep->ctx = method != NULL ? wolfSSL_CTX_new(method) : NULL;
 	if (ep->ctx == NULL)
 		return SMSDTLS_ENOMEM;
+	wolfSSL_CTX_SetIOGetPeer(ep->ctx, wssl_get_peer_cb);
+	wolfSSL_CTX_SetIOSetPeer(ep->ctx, wssl_set_peer_cb);
 	rc = wssl_ctx_profile(ep, err, errlen);
 	if (rc == SMSDTLS_OK)
 		rc = wssl_ctx_cache(ep);
@@ -817,17 +870,16 @@ wssl_client_hello(struct smsdtls_session *s, size_t pmtu)
 	return SMSDTLS_OK;
 }
 
-smsdtls_rc
-wssl_new(struct smsdtls_session *s)
+/* A WOLFSSL object for s with what every session needs: its I/O
+ * callbacks, non-blocking mode, the path MTU and the timer counters. */
+static smsdtls_rc
+wssl_alloc(struct smsdtls_session *s, size_t pmtu, WOLFSSL **sslp)
 {
-	struct smsdtls_endpoint *ep = s->ep;
-	size_t pmtu = ep->tr.ops->pmtu(ep->tr.arg, &s->peer);
 	WOLFSSL *ssl;
 
-	ssl = wolfSSL_new(ep->ctx);
+	ssl = wolfSSL_new(s->ep->ctx);
 	if (ssl == NULL)
 		return SMSDTLS_ENOMEM;
-	s->ssl = ssl;
 	wolfSSL_SetIOReadCtx(ssl, s);
 	wolfSSL_SetIOWriteCtx(ssl, s);
 	wolfSSL_dtls_set_using_nonblock(ssl, 1);
@@ -838,8 +890,26 @@ wssl_new(struct smsdtls_session *s)
 	    wolfSSL_dtls_set_timeout_init(ssl, WSSL_TIMEOUT_INIT) !=
 	    WOLFSSL_SUCCESS ||
 	    wolfSSL_dtls_set_timeout_max(ssl, WSSL_TIMEOUT_MAX) !=
-	    WOLFSSL_SUCCESS)
-		goto fail;
+	    WOLFSSL_SUCCESS) {
+		wolfSSL_free(ssl);
+		return SMSDTLS_ETLS;
+	}
+	*sslp = ssl;
+	return SMSDTLS_OK;
+}
+
+smsdtls_rc
+wssl_new(struct smsdtls_session *s)
+{
+	struct smsdtls_endpoint *ep = s->ep;
+	size_t pmtu = ep->tr.ops->pmtu(ep->tr.arg, &s->peer);
+	WOLFSSL *ssl;
+	smsdtls_rc rc;
+
+	rc = wssl_alloc(s, pmtu, &ssl);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	s->ssl = ssl;
 	if (ep->cfg.role == SMSDTLS_SERVER) {
 		/* The cookie's HMAC covers the peer: give wolfSSL its bytes. */
 		if (wolfSSL_dtls_set_peer(ssl, &s->peer, sizeof(s->peer)) !=
@@ -869,6 +939,9 @@ wssl_rto_ms(const struct smsdtls_session *s)
 	int t = wolfSSL_dtls_get_current_timeout(s->ssl);
 	uint64_t rto = cfg->rto_initial_ms;
 
+	/* Learned: the session keeps it, backoff included (session.c). */
+	if (cfg->rto_learn)
+		return s->rto_cur_ms;
 	/* t is 2^n after n retransmissions (see WSSL_TIMEOUT_INIT). */
 	while (t > WSSL_TIMEOUT_INIT && rto < cfg->rto_max_ms) {
 		rto *= 2;
@@ -912,4 +985,125 @@ wssl_write(struct smsdtls_session *s, const uint8_t *data, size_t len)
 	n = wolfSSL_write(s->ssl, data, (int)len);
 	wolfSSL_dtls_set_mtu(s->ssl, (unsigned short)pmtu);
 	return n;
+}
+
+/* ------------------------------------------------------ export, import */
+
+/*
+ * wolfSSL_dtls_export() state as wolfSSL 5.7 writes it (export format
+ * version 5): protocol and version bytes, the length of the rest, then
+ * sections each with a 16-bit length: options (62 bytes), keys, cipher
+ * specs, peer.  The keys section starts with the sequence numbers; the
+ * next write sequence number (16 + 32 bits) is at offset 42 and the
+ * write epoch at 54.  The session checks these against the records it
+ * saw wolfSSL send (session.c), so a layout this code does not know is
+ * refused rather than misread.
+ */
+#define WSSL_EXP_PROTO		0xa5	/* DTLS_EXPORT_PRO */
+#define WSSL_EXP_VERSION	5	/* WOLFSSL_EXPORT_VERSION */
+#define WSSL_EXP_OPT_LEN	62	/* DTLS_EXPORT_OPT_SZ */
+#define WSSL_EXP_KEY_SEQ	42
+#define WSSL_EXP_KEY_EPOCH	54
+#define WSSL_EXP_KEY_MIN	58
+/* Largest sequence number of DTLS 1.2 (48 bits). */
+#define WSSL_SEQ_MAX		(((uint64_t)1 << 48) - 1)
+
+static size_t
+wssl_get16(const uint8_t *p)
+{
+	return (size_t)p[0] << 8 | p[1];
+}
+
+/* The keys section of exported state, or NULL. */
+static const uint8_t *
+wssl_state_keys(const uint8_t *st, size_t len)
+{
+	size_t off = 6 + WSSL_EXP_OPT_LEN, klen;
+
+	if (len < off + 2 || st[0] != WSSL_EXP_PROTO ||
+	    st[1] != ((WSSL_EXP_PROTO & 0xf0) | WSSL_EXP_VERSION) ||
+	    wssl_get16(st + 2) != len - 2 ||
+	    wssl_get16(st + 4) != WSSL_EXP_OPT_LEN)
+		return NULL;
+	klen = wssl_get16(st + off);
+	off += 2;
+	if (klen < WSSL_EXP_KEY_MIN || klen > len - off)
+		return NULL;
+	return st + off;
+}
+
+bool
+wssl_state_seq(const uint8_t *state, size_t len, uint16_t *epoch,
+    uint64_t *seq)
+{
+	const uint8_t *k = wssl_state_keys(state, len);
+
+	if (k == NULL)
+		return false;
+	*seq = (uint64_t)wssl_get16(k + WSSL_EXP_KEY_SEQ) << 32 |
+	    (uint64_t)k[WSSL_EXP_KEY_SEQ + 2] << 24 |
+	    (uint64_t)k[WSSL_EXP_KEY_SEQ + 3] << 16 |
+	    (uint64_t)k[WSSL_EXP_KEY_SEQ + 4] << 8 | k[WSSL_EXP_KEY_SEQ + 5];
+	*epoch = (uint16_t)wssl_get16(k + WSSL_EXP_KEY_EPOCH);
+	return true;
+}
+
+bool
+wssl_state_set_seq(uint8_t *state, size_t len, uint64_t seq)
+{
+	uint8_t *k = (uint8_t *)wssl_state_keys(state, len);
+	int i;
+
+	if (k == NULL || seq > WSSL_SEQ_MAX)
+		return false;
+	for (i = 5; i >= 0; i--) {
+		k[WSSL_EXP_KEY_SEQ + i] = (uint8_t)seq;
+		seq >>= 8;
+	}
+	return true;
+}
+
+size_t
+wssl_export(WOLFSSL *ssl, uint8_t *buf, size_t max)
+{
+	unsigned int sz = max > UINT_MAX ? UINT_MAX : (unsigned int)max;
+	int n;
+
+	n = wolfSSL_dtls_export(ssl, buf, &sz);
+	return n > 0 && (size_t)n <= max ? (size_t)n : 0;
+}
+
+/* The name wolfSSL gives the profile's suite for the endpoint's mode. */
+static const char *
+wssl_suite_name(const struct smsdtls_config *cfg)
+{
+	return cfg->auth == SMSDTLS_AUTH_PSK ? "PSK-AES128-CCM-8" :
+	    "ECDHE-ECDSA-AES128-CCM-8";
+}
+
+smsdtls_rc
+wssl_import(struct smsdtls_session *s, const uint8_t *state, size_t len)
+{
+	const struct smsdtls_config *cfg = &s->ep->cfg;
+	int side = cfg->role == SMSDTLS_SERVER ? WOLFSSL_SERVER_END :
+	    WOLFSSL_CLIENT_END;
+	const char *suite;
+	WOLFSSL *ssl;
+	smsdtls_rc rc;
+
+	if (len == 0 || len > WSSL_STATE_MAX)
+		return SMSDTLS_ETLS;
+	rc = wssl_alloc(s, s->ep->tr.ops->pmtu(s->ep->tr.arg, &s->peer), &ssl);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	if (wolfSSL_dtls_import(ssl, state, (unsigned int)len) != (int)len ||
+	    !wolfSSL_is_init_finished(ssl) || wolfSSL_GetSide(ssl) != side ||
+	    wolfSSL_version(ssl) != DTLS1_2_VERSION ||
+	    (suite = wolfSSL_get_cipher_name(ssl)) == NULL ||
+	    strcmp(suite, wssl_suite_name(cfg)) != 0) {
+		wolfSSL_free(ssl);
+		return SMSDTLS_ETLS;
+	}
+	s->ssl = ssl;
+	return SMSDTLS_OK;
 }

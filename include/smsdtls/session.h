@@ -141,10 +141,27 @@ struct smsdtls_config {
 	/* Retransmission (RFC 7925 section 13): 10 s doubling to 60 s. */
 	uint32_t rto_initial_ms;
 	uint32_t rto_max_ms;
+	/* Learn the retransmission timeout per peer instead (off by
+	 * default).  The timeout of a flight is then SRTT + 4 * RTTVAR
+	 * (RFC 6298) over the round trips of earlier handshake flights that
+	 * the peer answered without a retransmission (Karn's rule), kept
+	 * between rto_min_ms and rto_max_ms, doubled on each retransmission
+	 * and kept doubled until the next sample.  rto_initial_ms applies
+	 * until there is a sample.  Estimates are kept per peer address
+	 * (MSISDN or IP, ports ignored) for as many peers as max_sessions
+	 * on a server and 16 on a client, so a new session with a known
+	 * peer starts from what the last one learned. */
+	bool	rto_learn;
+	uint32_t rto_min_ms;
 	/* A handshake not finished this long after it began fails. */
 	uint32_t handshake_timeout_ms;
 	/* An established session idle this long is dropped (0: never). */
 	uint32_t idle_timeout_ms;
+	/* An established session idle this long is parked (0: never): its
+	 * wolfSSL object is freed and only its exported state kept, a few
+	 * hundred bytes, until a datagram from or to the peer rebuilds it
+	 * (docs/session.md).  Needs a wolfSSL with patches/wolfssl/0003. */
+	uint32_t park_after_ms;
 	/* Validity period asked for datagrams with application data. */
 	uint32_t app_validity_s;
 
@@ -163,6 +180,17 @@ struct smsdtls_config {
 	/* Advertise max_fragment_length (RFC 6066) 2^9 = 512 bytes. */
 	bool	max_fragment;
 
+	/* For benchmarks only: behave as wolfSSL does on its own, to
+	 * measure what smsdtls saves.  bench_no_coalesce sends each buffer
+	 * wolfSSL writes as a datagram of its own instead of packing a
+	 * flight into as few datagrams as fit; bench_no_trim leaves
+	 * wolfSSL's default ClientHello extensions (all its groups,
+	 * encrypt_then_mac) instead of the profile's.  Both cost SMS, and
+	 * an untrimmed ClientHello may not fit one SMS at all (the
+	 * handshake then fails).  Off by default; not for production. */
+	bool	bench_no_coalesce;
+	bool	bench_no_trim;
+
 	/* Where the endpoint logs from its creation on (NULL: silent);
 	 * smsdtls_endpoint_set_log_cb() changes it later. */
 	smsdtls_log_cb log;
@@ -170,10 +198,11 @@ struct smsdtls_config {
 	int	log_level;	/* enum smsdtls_log_level, the most verbose */
 };
 
-/* Defaults: client, PSK, 10 s / 60 s, 10 min handshake deadline, 24 h
- * idle timeout, 1 h application VP, 1024 sessions, 64 half-open, no
- * tickets, resumption on.  A server always makes new clients go through
- * the HelloVerifyRequest cookie exchange (16-byte cookie); a client that
+/* Defaults: client, PSK, 10 s / 60 s fixed (rto_learn off, rto_min_ms
+ * 1 s), 10 min handshake deadline, 24 h idle timeout, no parking, 1 h
+ * application VP, 1024 sessions, 64 half-open, no tickets, resumption
+ * on.  A server always makes new clients go through the
+ * HelloVerifyRequest cookie exchange (16-byte cookie); a client that
  * resumes a session skips it (RFC 6347 section 4.2.1). */
 void	smsdtls_config_init(struct smsdtls_config *cfg);
 
@@ -226,6 +255,8 @@ struct smsdtls_endpoint_stats {
 	uint64_t drop_malformed;	/* not a DTLS record */
 	uint64_t app_in;		/* application datagrams received */
 	uint64_t app_out;		/* application datagrams sent */
+	uint64_t parked;		/* gauge: sessions parked */
+	uint64_t unparks;		/* parked sessions rebuilt */
 };
 
 /* -------------------------------------------------------------- endpoint */
@@ -281,6 +312,11 @@ void	smsdtls_endpoint_get_stats(const struct smsdtls_endpoint *ep,
 struct smsdtls_session *smsdtls_endpoint_find(struct smsdtls_endpoint *ep,
     const struct smsdtls_peer *peer);
 
+/* Call fn for every session of ep (handshakes included).  fn must not
+ * free or close sessions, nor call into ep. */
+void	smsdtls_endpoint_foreach(struct smsdtls_endpoint *ep,
+    void (*fn)(struct smsdtls_session *, void *), void *arg);
+
 /* --------------------------------------------------------------- session */
 
 /*
@@ -314,6 +350,51 @@ void	smsdtls_session_set_user(struct smsdtls_session *s, void *user);
 void	*smsdtls_session_get_user(const struct smsdtls_session *s);
 /* Last wolfSSL error code or alert seen by the session (0 if none). */
 int	smsdtls_session_last_detail(const struct smsdtls_session *s);
+/* Is the session parked (cfg.park_after_ms)? */
+bool	smsdtls_session_parked(const struct smsdtls_session *s);
+
+/* ----------------------------------------------------------- persistence */
+
+/* Room enough for any exported session. */
+#define SMSDTLS_SESSION_EXPORT_MAX	1024
+/* How far an import moves the record sequence number forward: more than
+ * a session sends between two exports, less than the 2^32 beyond which
+ * wolfSSL drops a record as too far in the future. */
+#define SMSDTLS_EXPORT_SEQ_JUMP		((uint64_t)1 << 30)
+
+/*
+ * Export an established session (parked or not) into buf, so that it can
+ * be saved and later given to smsdtls_endpoint_import(): its peer, role
+ * and wolfSSL state, in a versioned format with a checksum.  *len gets
+ * the length.  The blob holds the session keys: keep it as secret as
+ * the credentials.  SMSDTLS_AGAIN during the handshake, SMSDTLS_ECLOSED
+ * after it ended, SMSDTLS_ETOOBIG if buflen is short (nothing written),
+ * SMSDTLS_ETLS if wolfSSL cannot export it.  May be called from an event
+ * callback.
+ */
+smsdtls_rc smsdtls_session_export(const struct smsdtls_session *s,
+    uint8_t *buf, size_t buflen, size_t *len);
+
+/*
+ * Restore an exported session into ep, established, without a handshake
+ * and without an event; *sp (may be NULL) gets it.  Crash safety: the
+ * export may be older than the last records the session sent, so its
+ * record sequence number is moved SMSDTLS_EXPORT_SEQ_JUMP past the
+ * larger of the exported one and the one in the blob; save the session
+ * again (smsdtls_session_export()) right after importing it, so that the
+ * next import starts from there.  Records the peer sent after the export
+ * are not known to the restored replay window (docs/session.md).
+ * Parked at once when cfg.park_after_ms is set.  Errors: SMSDTLS_EPROTO
+ * (not an export, truncated or corrupt), SMSDTLS_EUNSUPP (unknown format
+ * version, or a wolfSSL without patches/wolfssl/0003), SMSDTLS_EINVAL
+ * (made by an endpoint of another role or mode, or ep has a session with
+ * that peer already), SMSDTLS_ELIMIT (max_sessions on a server, or the
+ * sequence numbers are used up), SMSDTLS_ETLS (wolfSSL refused the
+ * state), SMSDTLS_ENOMEM.  Nothing changes on error.
+ */
+smsdtls_rc smsdtls_endpoint_import(struct smsdtls_endpoint *ep,
+    const uint8_t *buf, size_t len, int64_t now,
+    struct smsdtls_session **sp);
 
 #ifdef __cplusplus
 }
