@@ -4,8 +4,8 @@
  * 3.3.1, +CNMI 3.4.1 with +CMTI/+CMT/+CDS/+CDSI, +CNMA 3.4.4, +CMGL
  * 3.4.2, +CMGR 3.4.3, +CMGS 3.5.1, +CMGD 3.5.4, +CMS ERROR 3.2.5) and
  * the framing, echo and identification of ITU-T V.250 and TS 27.007
- * (E, Z, I, +CMEE, +CFUN, +CGMI..., +CREG, +CSQ): the subset libgammu
- * 1.42 uses.  atmodem.h states the behaviour in full.
+ * (E, Z, I, +CMEE, +CFUN, +CGMI..., +CREG, +CSQ, +CPIN 8.3): the subset
+ * libgammu 1.42 uses.  atmodem.h states the behaviour in full.
  *
  * Bytes come in through atmodem_input(); the command line is echoed as
  * it arrives, run on CR, and answered with information lines and one
@@ -55,12 +55,19 @@
 /* +CMS ERROR codes of TS 27.005 3.2.5 the modem gives itself. */
 #define AT_CMS_NOT_ALLOWED	302
 #define AT_CMS_NOT_SUPPORTED	303
+#define AT_CMS_SIM_PIN		311
 #define AT_CMS_BAD_INDEX	321
 #define AT_CMS_NO_CNMA		340
 
 /* +CME ERROR codes of TS 27.007 9.2.1. */
 #define AT_CME_NOT_ALLOWED	3
 #define AT_CME_NOT_SUPPORTED	4
+#define AT_CME_SIM_PUK		12
+#define AT_CME_BAD_PASSWORD	16
+
+/* A SIM PIN: 4-8 digits; three wrong ones and the SIM wants the PUK. */
+#define AT_PIN_MAX	9
+#define AT_PIN_TRIES	3
 
 enum at_kind {
 	AT_EXEC,		/* AT+X, or a basic command with its digits */
@@ -93,6 +100,9 @@ struct atmodem {
 	size_t		 sca_len;
 	char		 csca[AT_TEXT_MAX];	/* AT+CSCA, kept on "SIM" */
 	int		 csca_toa;
+	char		 pin[AT_PIN_MAX];	/* "" if the SIM has none */
+	bool		 locked;		/* until AT+CPIN=<pin> */
+	int		 pin_tries;		/* wrong PINs given */
 
 	/* Settings; ATZ and a power cycle restore them. */
 	bool		 echo;
@@ -173,6 +183,8 @@ static const struct at_cmd *cmd_find(const char *);
 static bool	arg_int(const char **, long, long *);
 static bool	arg_str(const char **, char *, size_t);
 static bool	arg_next(const char **);
+static bool	pin_valid(const char *);
+static bool	sim_locked(struct atmodem *, const char *);
 static void	prompt_byte(struct atmodem *, uint8_t);
 static void	cmgs_done(struct atmodem *);
 static int	cmgs_decode(struct atmodem *, uint8_t *, size_t *);
@@ -266,9 +278,14 @@ atmodem_new(struct smsc *sc, struct smsc_station *st,
 	    !text_copy(m->imei, conf->imei) ||
 	    !text_copy(m->imsi, conf->imsi) ||
 	    !text_copy(m->csca, conf->smsc_number) ||
-	    !sca_encode(conf->smsc_number, m->sca, &m->sca_len)) {
+	    !sca_encode(conf->smsc_number, m->sca, &m->sca_len) ||
+	    (conf->pin != NULL && !pin_valid(conf->pin))) {
 		atmodem_free(m);
 		return SMSDTLS_EINVAL;
+	}
+	if (conf->pin != NULL) {
+		memcpy(m->pin, conf->pin, strlen(conf->pin) + 1);
+		m->locked = true;
 	}
 	m->csca_toa = m->csca[0] == '+' ? 145 : 129;
 	m->sc = sc;
@@ -478,8 +495,10 @@ fault_end(struct atmodem *m)
 	m->overflow = false;
 	m->prompt = false;
 	m->urclen = 0;
-	if (was == ATMODEM_FAULT_GONE)
+	if (was == ATMODEM_FAULT_GONE) {
 		session_reset(m);
+		m->locked = m->pin[0] != '\0';	/* powered off and on */
+	}
 }
 
 static void
@@ -592,7 +611,9 @@ res_cme(struct atmodem *m, int cme)
 		info(m, "+CME ERROR: %d", cme);
 	else
 		info(m, "+CME ERROR: %s", cme == AT_CME_NOT_ALLOWED ?
-		    "operation not allowed" : "operation not supported");
+		    "operation not allowed" : cme == AT_CME_SIM_PUK ?
+		    "SIM PUK required" : cme == AT_CME_BAD_PASSWORD ?
+		    "incorrect password" : "operation not supported");
 }
 
 /* No command line open: a URC can go out now. */
@@ -712,7 +733,7 @@ line_exec(struct atmodem *m)
 	kind = cmd_kind(&p);
 	if ((kind == AT_READ || kind == AT_TEST) && *p != '\0')
 		res_error(m);
-	else
+	else if (!sim_locked(m, name))
 		cmd->fn(m, kind, p);
 }
 
@@ -819,6 +840,33 @@ arg_str(const char **pp, char *buf, size_t size)
 	buf[n] = '\0';
 	*pp = p;
 	return true;
+}
+
+static bool
+pin_valid(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	return n >= 4 && n < AT_PIN_MAX && strspn(pin, "0123456789") == n;
+}
+
+/* The SMS commands need the SIM: +CMS ERROR 311 until the PIN. */
+static bool
+sim_locked(struct atmodem *m, const char *name)
+{
+	static const char *const need[] = {
+		"+CMGD", "+CMGL", "+CMGR", "+CMGS", "+CPMS", "+CSCA"
+	};
+	size_t i;
+
+	if (!m->locked)
+		return false;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (strcmp(name, need[i]) == 0) {
+			res_cms(m, AT_CMS_SIM_PIN);
+			return true;
+		}
+	return false;
 }
 
 /* Step over the comma before a further parameter, if there is one. */
@@ -1395,13 +1443,34 @@ cmd_cnmi(struct atmodem *m, enum at_kind k, const char *a)
 	res_ok(m);
 }
 
+/* TS 27.007 8.3: READY, or the code the SIM waits for; a PIN unlocks
+ * it, a wrong one counts towards the PUK. */
 static void
 cmd_cpin(struct atmodem *m, enum at_kind k, const char *a)
 {
-	(void)a;
+	char pin[AT_PIN_MAX];
+
 	if (k == AT_READ)
-		info(m, "+CPIN: READY");
-	else if (k != AT_TEST) {
+		info(m, "+CPIN: %s", !m->locked ? "READY" :
+		    m->pin_tries >= AT_PIN_TRIES ? "SIM PUK" : "SIM PIN");
+	else if (k == AT_SET) {
+		if (!arg_str(&a, pin, sizeof(pin)) || *a != '\0') {
+			res_error(m);
+			return;
+		}
+		if (!m->locked || m->pin_tries >= AT_PIN_TRIES) {
+			res_cme(m, m->locked ? AT_CME_SIM_PUK :
+			    AT_CME_NOT_ALLOWED);
+			return;
+		}
+		if (strcmp(pin, m->pin) != 0) {
+			m->pin_tries++;
+			res_cme(m, AT_CME_BAD_PASSWORD);
+			return;
+		}
+		m->locked = false;
+		m->pin_tries = 0;
+	} else if (k != AT_TEST) {
 		res_cme(m, AT_CME_NOT_ALLOWED);
 		return;
 	}

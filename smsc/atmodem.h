@@ -41,6 +41,13 @@
  * +CMT/+CDS expects AT+CNMA; the core has no RP layer, so a missing one
  * changes nothing.
  *
+ * SIM PIN (conf->pin): AT+CPIN? says "SIM PIN" until AT+CPIN="<pin>"
+ * (then READY); a wrong PIN gives +CME ERROR: 16, the third one leaves
+ * the SIM at "SIM PUK" (+CME ERROR: 12 from then on).  Meanwhile the SMS
+ * commands (+CMGS, +CMGL, +CMGR, +CMGD, +CPMS, +CSCA) answer +CMS ERROR:
+ * 311; messages are still stored.  The SIM locks again when the modem
+ * comes back from being unplugged.
+ *
  * Memory full: when the last slot fills, the modem takes its station
  * offline in the core (if it was online), as a network that got RP-ERROR
  * "memory capacity exceeded" holds further messages at the SMSC, where
@@ -79,6 +86,7 @@ struct atmodem_conf {
 	const char *imsi;		/* AT+CIMI */
 	const char *smsc_number;	/* AT+CSCA?, e.g. "+447785016005" */
 	size_t	slots;			/* SM memory size (AT+CPMS) */
+	const char *pin;		/* NULL, or the SIM's PIN: 4-8 digits */
 };
 
 /*
@@ -103,16 +111,18 @@ enum atmodem_fault {
 					 * (ATZ), messages kept */
 };
 
-/* Defaults: a plausible model and IMEI, SMSC +447785016005, 30 slots.
- * The manufacturer and model names match no entry of libgammu's vendor
- * and model tables ("Nokia", "Siemens", ... there switch on quirks). */
+/* Defaults: a plausible model and IMEI, SMSC +447785016005, 30 slots,
+ * no PIN.  The manufacturer and model names match no entry of libgammu's
+ * vendor and model tables ("Nokia", "Siemens", ... there switch on
+ * quirks). */
 void	atmodem_conf_default(struct atmodem_conf *conf);
 
 /*
  * A modem for station st of sc.  conf is copied (strings too: printable,
  * no '"', under 64 characters; smsc_number a number of 1-20 digits with
- * an optional '+'; slots 1..1000; else SMSDTLS_EINVAL).  write is called
- * only from within atmodem_input() and atmodem_deliver().  The caller
+ * an optional '+'; slots 1..1000; pin NULL or 4-8 digits; else
+ * SMSDTLS_EINVAL).  write is called only from within atmodem_input()
+ * and atmodem_deliver().  The caller
  * frees the modem with atmodem_free() before freeing sc; a station the
  * modem holds offline for memory full is then put back online.
  */
