@@ -14,6 +14,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "daemon/journal.h"
 #include "daemon/smsdtlsd.h"
 
 #define METRICS_BUF	65536
@@ -182,6 +183,10 @@ metrics_render(struct smsd *d, char *buf, size_t buflen)
 	    (unsigned long long)d->st.udp_out);
 	head(&o, "devices", "gauge", "Devices known (gateway, relay).");
 	put(&o, "smsdtlsd_devices %llu\n", (unsigned long long)d->st.devices);
+	head(&o, "journal_pending", "gauge", "Outgoing SMS journaled and not "
+	    "yet accepted by the SMSC.");
+	put(&o, "smsdtlsd_journal_pending %zu\n", d->journal != NULL ?
+	    journal_pending(d->journal) : (size_t)0);
 	head(&o, "journal_replayed_total", "counter", "SMS submitted again "
 	    "from the journal after a restart.");
 	put(&o, "smsdtlsd_journal_replayed_total %llu\n",
