@@ -1,12 +1,13 @@
 /*
  * targets.h - libFuzzer targets for the parsers of data received over the
- * air: TPDUs (3GPP TS 23.040 9.2.2), user data headers (9.2.3.24) and WDP
- * reassembly of concatenated SMS.
+ * air: TPDUs (3GPP TS 23.040 9.2.2), user data headers (9.2.3.24), WDP
+ * reassembly of concatenated SMS, and the frames of the simulated SMSC's
+ * socket link.
  *
  * Each fuzz_X() takes one input, returns 0, and calls abort() when a
  * property that must hold does not.  fuzz/fuzz_X.c also defines
  * LLVMFuzzerTestOneInput() unless FUZZ_NO_MAIN is defined, which is how
- * tests/check_fuzz_corpus.c links all three to replay fuzz/corpus/.
+ * tests/check_fuzz_corpus.c links them all to replay fuzz/corpus/.
  */
 #ifndef SMSDTLS_FUZZ_TARGETS_H
 #define SMSDTLS_FUZZ_TARGETS_H
@@ -19,6 +20,7 @@
 int	fuzz_tpdu(const uint8_t *data, size_t size);
 int	fuzz_udh(const uint8_t *data, size_t size);
 int	fuzz_wdp(const uint8_t *data, size_t size);
+int	fuzz_link(const uint8_t *data, size_t size);
 
 #ifndef FUZZ_NO_MAIN
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -38,6 +38,7 @@ static const struct target targets[] = {
 	{ "tpdu", fuzz_tpdu },
 	{ "udh", fuzz_udh },
 	{ "wdp", fuzz_wdp },
+	{ "link", fuzz_link },
 };
 
 /* The input being replayed, named when the replay dies. */
