@@ -25,7 +25,7 @@ TAILQ_HEAD(smsd_pktq, smsd_pkt);
 struct smsd_dev {
 	struct smsd_dev *next;		/* hash chain */
 	struct smsd *d;
-	char	key[SMSD_KEY_MAX];	/* the MSISDN, "+4477..." */
+	char	key[SMSD_MSISDN_MAX];	/* the MSISDN, "+4477..." */
 	struct smsdtls_peer peer;	/* last SMS peer heard from */
 	bool	has_peer;
 	struct smsd_link *link;		/* its bearer */

@@ -31,6 +31,7 @@
 
 #define SMSD_LINKS_MAX		16
 #define SMSD_KEY_MAX		64	/* smsdtls_peer_format() output */
+#define SMSD_MSISDN_MAX		24	/* "+" 20 digits, NUL */
 #define SMSD_ALLOW_MAX		32
 #define SMSD_RATE_SLOTS		4096
 #define SMSD_DGRAM_MAX		2048
