@@ -145,6 +145,13 @@ modembearer_new(struct event_base *base, const struct dconf_bearer *conf,
 		mc.poll_ms = ms32(conf->poll_interval_ms);
 	if (conf->call_timeout_ms > 0)
 		mc.call_timeout_ms = ms32(conf->call_timeout_ms);
+	/*
+	 * The worker stays alive while it waits for +CMGS after a PDU, so
+	 * the watchdog never sees a modem that went silent there: bound that
+	 * wait by call_timeout too (it counts as a failed SUBMIT, retried),
+	 * not by the module's 60 s.
+	 */
+	mc.submit_timeout_ms = mc.call_timeout_ms;
 	if (conf->probe_interval_ms > 0)
 		mc.probe_ms = ms32(conf->probe_interval_ms);
 	mc.queue_max = queue_max;

@@ -5,7 +5,9 @@
  *
  * Each test starts its own SMSC on a Unix socket link and its own
  * daemons with configurations and state directories in a fresh temporary
- * directory, on free ports.  The test process plays the applications on
+ * directory, on free ports (the "modem" case gives the gateway a
+ * libgammu bearer on one of the SMSC's AT modems instead, on a pty whose
+ * scheduled fault unplugs it).  The test process plays the applications on
  * the devices and the upstream peers with UDP sockets, the DTLS server
  * behind a relay (libsmsdtls over UDP), and flooding phones (link
  * clients of the SMSC); it reads the daemons' counters from their
@@ -1867,6 +1869,218 @@ START_TEST(test_cat)
 }
 END_TEST
 
+/* --------------------------------------------------- a modem bearer */
+
+#define M_MODEM_UP	"smsdtlsd_bearer_up{bearer=\"modem\",state=\"up\"}"
+#define M_MODEM_RESETS	"smsdtlsd_bearer_resets_total{bearer=\"modem\"}"
+#define M_MODEM_HS_OK	"smsdtlsd_handshakes_total{bearer=\"modem\"," \
+			    "outcome=\"ok\"}"
+#define M_MODEM_HS_FAILED "smsdtlsd_handshakes_total{bearer=\"modem\"," \
+			    "outcome=\"failed\"}"
+#define M_MODEM_SMS_IN	"smsdtlsd_sms_total{bearer=\"modem\",dir=\"in\"," \
+			    "type=\"deliver\"}"
+#define M_MODEM_SESSIONS "smsdtlsd_sessions{bearer=\"modem\"}"
+#define GAMMU_START_MS	15000	/* libgammu connects in about 4 s */
+
+static int64_t smsc_t0;		/* when the SMSC's fault clock started */
+
+/* Milliseconds on the SMSC's clock, which times its faults. */
+static int64_t
+smsc_clock(void)
+{
+	return mono_ms() - smsc_t0;
+}
+
+/*
+ * Start the SMSC with the gateway's station on an AT modem, a pty behind
+ * the symlink dev, with the lines station added to its section (faults);
+ * devices are link clients, added as they say HELLO.
+ */
+static void
+smsc_start_modem(const char *latency, const char *station, char *dev,
+    size_t devlen)
+{
+	char	log[128];
+	char	*argv[] = { SMSC_PROGRAM, "-d", "-f", smsc_conf, NULL };
+	struct stat sb;
+	int64_t until;
+
+	tpath("smsc.conf", smsc_conf, sizeof(smsc_conf));
+	tpath("smsc.sock", smsc_sock, sizeof(smsc_sock));
+	tpath("modem-gw", dev, devlen);
+	write_file(smsc_conf, 0644,
+	    "[smsc]\n"
+	    "seed = 7\n"
+	    "auto-station = yes\n"
+	    "link-socket = %s\n"
+	    "log = %s\n"
+	    "latency = %s\n"
+	    "\n"
+	    "[station " GW "]\n"
+	    "modem = pty\n"
+	    "modem-link = %s\n"
+	    "%s\n",
+	    smsc_sock, tpath("smsc.log", log, sizeof(log)), latency, dev,
+	    station);
+	smsc_t0 = mono_ms();
+	smsc_proc = spawn("smsc", argv, -1);
+	until = mono_ms() + START_MS;
+	while ((stat(smsc_sock, &sb) != 0 || lstat(dev, &sb) != 0) &&
+	    mono_ms() < until)
+		sleep_ms(10);
+	verify(stat(smsc_sock, &sb) == 0 && lstat(dev, &sb) == 0,
+	    "smsdtls-smsc did not start");
+}
+
+/* A terminating gateway whose bearer "modem" is the AT modem at dev,
+ * with short libgammu watchdog and probe times. */
+static void
+gateway_modem_conf(struct node *n, const char *dev, uint16_t upstream,
+    const char *dtls)
+{
+	write_file(n->conf, 0644,
+	    "# %s, written by check_daemon\n"
+	    "[smsdtlsd]\n"
+	    "role = gateway\n"
+	    "state_dir = %s/state\n"
+	    "metrics = 127.0.0.1:%u\n"
+	    "log_level = debug\n"
+	    "\n"
+	    "[bearer modem]\n"
+	    "type = gammu\n"
+	    "device = %s\n"
+	    "msisdn = %s\n"
+	    "poll_interval = 1s\n"
+	    "call_timeout = 2s\n"
+	    "probe_interval = 1s\n"
+	    "\n"
+	    "[dtls]\n"
+	    "psk_store = %s/psk\n"
+	    "%s"
+	    "\n"
+	    "[upstream]\n"
+	    "address = 127.0.0.1:%u\n",
+	    n->name, n->dir, n->mport, dev, n->msisdn, n->dir,
+	    dtls != NULL ? dtls : "", upstream);
+}
+
+/* Start the daemon and wait up to ms until the sample up reads 1. */
+static void
+node_start_up(struct node *n, const char *up, int ms)
+{
+	char	*argv[] = { SMSDTLSD_PROGRAM, "-c", n->conf, NULL };
+	int64_t	until;
+
+	n->proc = spawn(n->name, argv, -1);
+	until = mono_ms() + ms;
+	while (metric(n->mport, up) != 1 && mono_ms() < until) {
+		verify(proc_alive(n->proc), "%s exited at start", n->name);
+		pump(50);
+	}
+	verify(metric(n->mport, up) == 1, "%s: not up within %d ms",
+	    n->name, ms);
+}
+
+/* Did a sanitizer or a crash leave its words in a program's log? */
+static void
+check_clean_log(const struct node *n)
+{
+	const char *text = read_file(procs[n->proc].err);
+
+	verify(strstr(text, "Sanitizer") == NULL &&
+	    strstr(text, "runtime error:") == NULL, "%s: a sanitizer "
+	    "reported an error", n->name);
+}
+
+/*
+ * A modem failure during a handshake (issue 6).  The gateway's bearer is
+ * a libgammu modem on the SMSC's AT emulator; the device's bridge is a
+ * link client.  The device starts its handshake 1.5 s before the modem
+ * is unplugged for 2 s: the gateway has read the first ClientHello and
+ * is in the middle of the exchange.  Its worker finds the line gone, the
+ * next ones cannot open the device until it is back; then a worker
+ * connects, what the gateway had queued goes out (SMS for it waited in
+ * the SMSC) and DTLS retransmission completes the handshake.  Data then
+ * flows both ways on the session.
+ *
+ * A silent modem ("fault = silent") is not used here: whether it ends in
+ * a reset depends on what libgammu was doing when it fell silent, and a
+ * worker that starts connecting before the silence is over waits 20 s
+ * for libgammu's first command.
+ */
+START_TEST(test_modem_fault_handshake)
+{
+	enum { FAULT_AT = 10000, LEAD = 1500 };
+	static const char rto[] = "rto_initial = 2s\nrto_max = 4s\n";
+	struct node gw, d1;
+	uint16_t up_port = free_port(SOCK_DGRAM), p1;
+	char	dev[128];
+	const char *log;
+	int	up, app;
+	int64_t	t_up;
+
+	smsc_start_modem("fixed 100ms", "fault = gone at 10s for 2s", dev,
+	    sizeof(dev));
+	up = udp_open(up_port);
+	node_init(&gw, "gw", GW);
+	write_psk_store(&gw, "dev1");
+	gateway_modem_conf(&gw, dev, up_port, rto);
+	node_init(&d1, "dev1", DEV1);
+	bridge_conf(&d1, GW, rto);
+	node_start_up(&gw, M_MODEM_UP, GAMMU_START_MS);
+	node_start(&d1);
+	t_up = smsc_clock();
+	verify(t_up < FAULT_AT - LEAD, "the modem came up only %lld ms "
+	    "after the SMSC's start", (long long)t_up);
+
+	pump((int)(FAULT_AT - LEAD - smsc_clock()));
+	app = udp_open(0);
+	udp_send(app, d1.port, "across the unplugging");
+	pump((int)(FAULT_AT + 300 - smsc_clock()));
+	/* The fault came in the middle of the handshake. */
+	verify(node_metric(&gw, M_MODEM_SMS_IN) >= 1, "the gateway had "
+	    "no ClientHello when its modem was unplugged");
+	ck_assert_int_eq(node_metric(&gw, M_MODEM_HS_OK), 0);
+	ck_assert_int_eq(node_metric(&d1, M_HS_OK), 0);
+	verify(wait_metric(gw.mport, M_MODEM_RESETS, 1, START_MS) >= 1,
+	    "the gateway's modem was not reset");
+	ck_assert_int_ne(node_metric(&gw, M_MODEM_UP), 1);
+
+	p1 = expect_dgram(up, "upstream", "across the unplugging",
+	    3 * FLOW_MS);
+	udp_send(up, p1, "answer after the unplugging");
+	expect_dgram(app, "dev1's application", "answer after the unplugging",
+	    FLOW_MS);
+
+	ck_assert_int_eq(node_metric(&gw, M_MODEM_HS_OK), 1);
+	ck_assert_int_eq(node_metric(&gw, M_MODEM_HS_FAILED), 0);
+	ck_assert_int_eq(node_metric(&gw, M_MODEM_SESSIONS), 1);
+	ck_assert_int_eq(node_metric(&d1, M_HS_OK), 1);
+	ck_assert_int_eq(node_metric(&d1, M_HS_FAILED), 0);
+	/* The device's flight went unanswered while the modem was away. */
+	ck_assert_int_ge(node_metric(&d1, M_RETRANS), 1);
+	ck_assert_int_ge(node_metric(&gw, M_MODEM_RESETS), 1);
+	ck_assert_int_eq(node_metric(&gw, M_MODEM_UP), 1);
+	ck_assert_int_eq(node_metric(&gw, M_UDP_OUT), 1);
+	ck_assert_int_eq(node_metric(&gw, M_UDP_IN), 1);
+	/* Nothing the gateway queued was given up or refused. */
+	ck_assert_int_eq(node_metric(&gw, M_DROP("send_failed")), 0);
+	ck_assert_int_eq(node_metric(&gw, M_DROP("bearer_full")), 0);
+	/* The worker found the line gone; a later one connected. */
+	log = read_file(procs[gw.proc].err);
+	verify(strstr(log, "modem: bearer resetting (") != NULL &&
+	    strstr(log, " is gone") != NULL, "the gateway's log does "
+	    "not tell of the unplugged modem");
+	verify(count(log, "modem: bearer up") >= 2, "the gateway's modem "
+	    "did not come up again");
+	check_clean_log(&gw);
+	check_clean_log(&d1);
+	check_alive();
+	close(up);
+	close(app);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -1903,6 +2117,12 @@ daemon_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT_S);
 	tcase_add_test(tc, test_cat);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("modem");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, TEST_TIMEOUT_S);
+	tcase_add_test(tc, test_modem_fault_handshake);
 	suite_add_tcase(s, tc);
 	return s;
 }
