@@ -11,12 +11,10 @@
  * instant.  Bytes are DTLS datagram bytes (the SMS user data after the
  * WDP header).
  *
- * Cookie off is derived, not run: wolfSSL 5.7.2 has no public switch
- * that lets a DTLS 1.2 server skip HelloVerifyRequest for a new client
- * (only for resumption).  Without the exchange the handshake is the
- * measured one minus the HelloVerifyRequest flight and the ClientHello
- * that echoes the cookie; the first ClientHello is the one sent without
- * a cookie, and no later flight depends on the cookie.
+ * Cookie off is measured with a server whose config has bench_no_cookie
+ * (it needs patches/wolfssl/0006; without it those rows say so).  A
+ * resumed handshake skips the cookie exchange either way, so it is run
+ * once, after the full handshake with the cookie.
  */
 #include "config.h"
 
@@ -36,7 +34,6 @@
 #define COST_LATENCY_MS		1000
 #define COST_RUN_MS		(15 * 60 * 1000)
 #define CT_ALERT		21
-#define HS_HELLO_VERIFY		3
 
 /* The stacks compared: smsdtls as it is, and wolfSSL with one or both
  * of smsdtls's savings switched off. */
@@ -56,12 +53,11 @@ struct cost_flight {
 	bool	client;
 	unsigned sms;
 	size_t	bytes;
-	int	hs_type;	/* of its first record, or -1 */
 };
 
 /* One handshake's outcome and flights. */
 struct cost_result {
-	const char *na;		/* not run or not derivable: why */
+	const char *na;		/* not run: why */
 	bool	ok;
 	bool	resumed;
 	smsdtls_rc rc;
@@ -74,7 +70,6 @@ struct cost_sms {
 	int64_t	at;
 	bool	client;
 	size_t	len;
-	int	hs_type;
 };
 
 struct cost_run {
@@ -107,7 +102,6 @@ cost_sms_cb(const struct bnet_sms *sms, enum bnet_fate fate, void *arg)
 	c->at = sms->at;
 	c->client = sms->src == r->client;
 	c->len = sms->len;
-	c->hs_type = rec.hs_type;
 }
 
 static void
@@ -167,7 +161,6 @@ cost_flights(const struct cost_run *r, struct cost_result *res)
 			f = &res->f[res->n++];
 			memset(f, 0, sizeof(*f));
 			f->client = s->client;
-			f->hs_type = s->hs_type;
 		}
 		f->sms++;
 		f->bytes += s->len;
@@ -203,11 +196,12 @@ cost_impl_config(struct smsdtls_config *c, enum cost_impl impl)
 	    impl == IMPL_WOLFSSL;
 }
 
-/* A full handshake, then close_notify, then a resumed one. */
+/* A full handshake, with the cookie exchange unless no_cookie; then,
+ * if resumed is not NULL, close_notify and a resumed handshake. */
 static int
 cost_measure(const struct bench_opts *opts, const struct bench_creds *cr,
-    enum bench_mode mode, enum cost_impl impl, struct cost_result *full,
-    struct cost_result *resumed)
+    enum bench_mode mode, enum cost_impl impl, bool no_cookie,
+    struct cost_result *full, struct cost_result *resumed)
 {
 	struct smsdtls_config cc, sc;
 	struct smsc_conf conf;
@@ -225,6 +219,7 @@ cost_measure(const struct bench_opts *opts, const struct bench_creds *cr,
 	bench_config(cr, mode, SMSDTLS_SERVER, &sc);
 	cost_impl_config(&cc, impl);
 	cost_impl_config(&sc, impl);
+	sc.bench_no_cookie = no_cookie;
 	net = bnet_new(&conf, cost_sms_cb, cost_event_cb, r);
 	if (net == NULL || (r->client = bnet_add(net, COST_CLIENT_NUMBER,
 	    &cc)) == NULL || (r->server = bnet_add(net, BENCH_SERVER_NUMBER,
@@ -235,6 +230,8 @@ cost_measure(const struct bench_opts *opts, const struct bench_creds *cr,
 	}
 	peer = bnet_peer(r->server, BENCH_SERVER_PORT, BENCH_CLIENT_PORT + 1);
 	cost_handshake(net, r, &peer, full);
+	if (resumed == NULL)
+		goto out;
 	memset(resumed, 0, sizeof(*resumed));
 	resumed->na = "not run: the full handshake failed";
 	if (full->ok && r->cs != NULL) {
@@ -242,27 +239,30 @@ cost_measure(const struct bench_opts *opts, const struct bench_creds *cr,
 		bnet_run(net, bnet_now(net) + COST_RUN_MS, cost_quiet, NULL);
 		cost_handshake(net, r, &peer, resumed);
 	}
+out:
 	bnet_free(net);
 	free(r);
 	return 0;
 }
 
-/* Without the cookie exchange: drop HelloVerifyRequest and the
- * ClientHello that follows it. */
-static bool
-cost_no_cookie(const struct cost_result *in, struct cost_result *out)
+/* Cookie off: a server that skips HelloVerifyRequest, if this wolfSSL
+ * has the switch (patches/wolfssl/0006). */
+static int
+cost_measure_no_cookie(const struct bench_opts *opts,
+    const struct bench_creds *cr, enum bench_mode mode, enum cost_impl impl,
+    struct cost_result *full)
 {
-	size_t i;
-
-	*out = *in;
-	if (in->n < 3 || in->f[1].client || in->f[1].hs_type !=
-	    HS_HELLO_VERIFY)
-		return false;
-	out->n = 0;
-	for (i = 0; i < in->n; i++)
-		if (i != 1 && i != 2)
-			out->f[out->n++] = in->f[i];
-	return true;
+#ifdef WOLFSSL_DTLS12_STATEFUL_ACCEPT
+	return cost_measure(opts, cr, mode, impl, true, full, NULL);
+#else
+	(void)opts;
+	(void)cr;
+	(void)mode;
+	(void)impl;
+	memset(full, 0, sizeof(*full));
+	full->na = "not run: needs a wolfSSL with patches/wolfssl/0006";
+	return 0;
+#endif
 }
 
 /* The floor: one SMS per flight, or its bytes over the PMTU. */
@@ -331,23 +331,19 @@ cost_print(FILE *out, enum bench_mode mode, const char *hs,
 }
 
 /* The five rows of one kind of handshake: smsdtls, the floor, then the
- * wolfSSL variants; derive (cookie off) applies to all. */
+ * wolfSSL variants. */
 static void
 cost_rows(FILE *out, enum bench_mode mode, const char *hs,
-    const char *cookie, bool derive, const struct cost_result *res)
+    const char *cookie, const struct cost_result *res)
 {
-	struct cost_result d, fl;
-	const char *method = derive ? "derived" : "measured";
+	struct cost_result fl;
 	int i;
 
 	for (i = 0; i < IMPL_N; i++) {
-		d = res[i];
-		if (derive && d.na == NULL && (!res[i].ok ||
-		    !cost_no_cookie(&res[i], &d)))
-			d.na = "not derivable: the run with the cookie failed";
-		cost_print(out, mode, hs, cookie, impl_names[i], method, &d);
+		cost_print(out, mode, hs, cookie, impl_names[i], "measured",
+		    &res[i]);
 		if (i == IMPL_SMSDTLS) {
-			cost_floor(&d, &fl);
+			cost_floor(&res[i], &fl);
 			cost_print(out, mode, hs, cookie, "floor", "computed",
 			    &fl);
 		}
@@ -358,32 +354,39 @@ int
 bench_handshake_cost(const struct bench_opts *opts,
     const struct bench_creds *cr, FILE *out)
 {
-	struct cost_result *full, *resumed;
+	struct cost_result *full, *off, *resumed;
 	int m, i, rc = 0;
 
 	full = calloc(IMPL_N, sizeof(*full));
+	off = calloc(IMPL_N, sizeof(*off));
 	resumed = calloc(IMPL_N, sizeof(*resumed));
-	if (full == NULL || resumed == NULL) {
-		free(full);
-		free(resumed);
-		return -1;
+	if (full == NULL || off == NULL || resumed == NULL) {
+		rc = -1;
+		goto out;
 	}
 	fprintf(out, "mode,handshake,cookie,impl,method,pmtu,result,resumed,"
 	    "flights,sms,bytes,per_flight\n");
 	for (m = 0; m < BENCH_NMODES; m++) {
 		if (opts->mode >= 0 && opts->mode != m)
 			continue;
-		for (i = 0; i < IMPL_N && rc == 0; i++)
+		for (i = 0; i < IMPL_N && rc == 0; i++) {
 			rc = cost_measure(opts, cr, (enum bench_mode)m,
-			    (enum cost_impl)i, &full[i], &resumed[i]);
+			    (enum cost_impl)i, false, &full[i], &resumed[i]);
+			if (rc == 0)
+				rc = cost_measure_no_cookie(opts, cr,
+				    (enum bench_mode)m, (enum cost_impl)i,
+				    &off[i]);
+		}
 		if (rc != 0)
 			break;
-		cost_rows(out, (enum bench_mode)m, "full", "on", false, full);
-		cost_rows(out, (enum bench_mode)m, "full", "off", true, full);
-		cost_rows(out, (enum bench_mode)m, "resumed", "skipped", false,
+		cost_rows(out, (enum bench_mode)m, "full", "on", full);
+		cost_rows(out, (enum bench_mode)m, "full", "off", off);
+		cost_rows(out, (enum bench_mode)m, "resumed", "skipped",
 		    resumed);
 	}
+out:
 	free(full);
+	free(off);
 	free(resumed);
 	return rc;
 }

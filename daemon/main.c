@@ -396,6 +396,107 @@ drop_privileges(struct smsd *d)
 	return true;
 }
 
+/*
+ * Give every endpoint the credentials of cfg, all or none: if one
+ * refuses them, those that took them get d->cfg's back (its buffers are
+ * still loaded).
+ */
+static bool
+reload_credentials(struct smsd *d, const struct smsdtls_config *cfg)
+{
+	char	err[256];
+	size_t	i, j;
+
+	if (cfg->role != d->cfg.role || cfg->auth != d->cfg.auth) {
+		smsd_log(d, SMSDTLS_LOG_ERROR, "reload: %s changed, which "
+		    "takes a restart; the running configuration stays",
+		    cfg->role != d->cfg.role ? "[smsdtlsd] role" :
+		    "[dtls] auth");
+		return false;
+	}
+	for (i = 0; i < d->nlinks; i++) {
+		if (d->links[i].ep == NULL ||
+		    smsdtls_endpoint_set_credentials(d->links[i].ep, cfg, err,
+		    sizeof(err)) == SMSDTLS_OK)
+			continue;
+		smsd_log(d, SMSDTLS_LOG_ERROR, "reload: [dtls] bearer %s: %s; "
+		    "the running configuration stays", d->links[i].name, err);
+		for (j = 0; j < i; j++)
+			if (d->links[j].ep != NULL &&
+			    smsdtls_endpoint_set_credentials(d->links[j].ep,
+			    &d->cfg, err, sizeof(err)) != SMSDTLS_OK)
+				smsd_log(d, SMSDTLS_LOG_ERROR, "reload: bearer "
+				    "%s keeps the new credentials: %s",
+				    d->links[j].name, err);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * d->cfg takes the credentials of n, loaded (into creds) for the
+ * configuration now in conf; n's strings point into the parse that conf
+ * was copied from.
+ */
+static void
+take_credentials(struct smsd *d, const struct smsdtls_config *n)
+{
+	struct smsdtls_config *c = &d->cfg;
+
+	c->psk_identity = n->psk_identity != NULL ? conf.psk_identity : NULL;
+	c->psk_key = n->psk_key;
+	c->psk_key_len = n->psk_key_len;
+	c->psk_store = n->psk_store;
+	c->key = n->key;
+	c->key_len = n->key_len;
+	c->key_format = n->key_format;
+	c->cert = n->cert;
+	c->cert_len = n->cert_len;
+	c->cert_format = n->cert_format;
+	c->ca = n->ca;
+	c->ca_len = n->ca_len;
+	c->rpk_pins = n->rpk_pins;
+	c->rpk_pins_len = n->rpk_pins_len;
+}
+
+/* PEM blocks ("-----BEGIN ") in buf. */
+static size_t
+pem_count(const uint8_t *buf, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+	size_t	i, n = 0;
+
+	for (i = 0; buf != NULL && i + sizeof(tag) - 1 <= len; i++)
+		if (memcmp(buf + i, tag, sizeof(tag) - 1) == 0)
+			n++;
+	return n;
+}
+
+/* The credentials of cfg and the files of conf they come from, for the
+ * log. */
+static void
+describe_credentials(const struct smsdtls_config *cfg, char *buf,
+    size_t len)
+{
+	if (cfg->auth == SMSDTLS_AUTH_PSK && cfg->psk_store != NULL)
+		snprintf(buf, len, "psk_store=%s identities=%zu",
+		    conf.psk_store, smsdtls_psk_store_count(cfg->psk_store));
+	else if (cfg->auth == SMSDTLS_AUTH_PSK)
+		snprintf(buf, len, "psk_identity=%s psk_key_file=%s",
+		    conf.psk_identity, conf.psk_key_file);
+	else if (cfg->auth == SMSDTLS_AUTH_RPK)
+		snprintf(buf, len, "key=%s rpk_pins=%s pinned=%zu", conf.key,
+		    cfg->rpk_pins != NULL ? conf.rpk_pins : "none",
+		    pem_count(cfg->rpk_pins, cfg->rpk_pins_len));
+	else
+		snprintf(buf, len, "key=%s cert=%s certs=%zu ca=%s anchors=%zu",
+		    cfg->key != NULL ? conf.key : "none",
+		    cfg->cert != NULL ? conf.cert : "none",
+		    pem_count(cfg->cert, cfg->cert_len),
+		    cfg->ca != NULL ? conf.ca : "none",
+		    pem_count(cfg->ca, cfg->ca_len));
+}
+
 /* SIGHUP: credentials, mappings and limits, sessions untouched. */
 static void
 reload(struct smsd *d)
@@ -403,8 +504,8 @@ reload(struct smsd *d)
 	struct dconf next;
 	struct dconf_creds nc, old;
 	struct smsdtls_config ncfg;
-	char	err[256];
-	size_t	i;
+	char	err[256], what[4 * DCONF_PATH_MAX];
+	bool	dtls = d->o.role != SMSD_RELAY;
 
 	dconf_init(&next);
 	if (dconf_parse(&next, conf.path, stderr) != 0) {
@@ -414,28 +515,38 @@ reload(struct smsd *d)
 		return;
 	}
 	memset(&nc, 0, sizeof(nc));
-	if (d->o.role != SMSD_RELAY && dconf_endpoint_config(&next, &ncfg,
-	    &nc, err, sizeof(err)) != SMSDTLS_OK) {
+	if (dtls && dconf_endpoint_config(&next, &ncfg, &nc, err,
+	    sizeof(err)) != SMSDTLS_OK) {
 		smsd_log(d, SMSDTLS_LOG_ERROR, "reload: %s; the running "
 		    "configuration stays", err);
 		dconf_free(&next);
 		return;
 	}
-	for (i = 0; i < d->nlinks; i++)
-		if (d->links[i].ep != NULL && nc.psk_store != NULL)
-			smsdtls_endpoint_set_psk_store(d->links[i].ep,
-			    nc.psk_store);
+	if (dtls && !reload_credentials(d, &ncfg)) {
+		dconf_creds_free(&nc);
+		dconf_free(&next);
+		return;
+	}
+	/* The endpoints have their own copies now; d->cfg points into the
+	 * new creds, and the old ones can go. */
 	old = creds;
 	creds = nc;
-	dconf_creds_free(&old);
 	dconf_free(&conf);
 	conf = next;
+	if (dtls)
+		take_credentials(d, &ncfg);
+	dconf_creds_free(&old);
 	apply_limits(d);
 	if (d->o.role == SMSD_GATEWAY && apply_maps(d))
 		gateway_apply_maps(d);
 	d->st.reloads++;
-	smsd_log(d, SMSDTLS_LOG_INFO, "reloaded %s: credentials, mappings "
-	    "and limits (other changes need a restart)", conf.path);
+	if (dtls)
+		describe_credentials(&d->cfg, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "none: relaying");
+	smsd_log(d, SMSDTLS_LOG_INFO, "reloaded %s: credentials (%s), "
+	    "mappings and limits (other changes need a restart)", conf.path,
+	    what);
 }
 
 static size_t

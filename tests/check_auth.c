@@ -3,7 +3,9 @@
  * certificates over the simulated SMSC in virtual time, following the
  * RFC 7925 profile: TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 on P-256, pins and
  * chains of three, host names, client authentication, the SMS cost of
- * each flight, ClientHellos that fit one SMS, and resumption.
+ * each flight, ClientHellos that fit one SMS, and resumption; and
+ * credentials replaced under running sessions
+ * (smsdtls_endpoint_set_credentials(), PSK included).
  *
  * The keys and certificates are in tests/data, made by
  * scripts/gen-test-certs.  With SMS latency fixed at 1 s the flights of a
@@ -26,6 +28,7 @@
 #define SERVER_NUMBER	"+447700900123"
 #define SERVER_PORT	5684
 #define CLIENT_PORT	16001
+#define CLIENT2_NUMBER	"+447700900789"
 #define PMTU_PORTS	133
 #define PMTU_NO_PORTS	140
 #define HOST		"gw.smsdtls.test"	/* 15 bytes */
@@ -38,6 +41,8 @@
 #define WOLF_FATAL_ERROR		(-313)	/* fatal alert received */
 #define WOLF_DOMAIN_NAME_MISMATCH	(-322)
 #define WOLF_VERIFY_CERT_ERROR		(-329)
+#define WOLF_PSK_KEY_ERROR		(-333)
+#define WOLF_DTLS_SIZE_ERROR		(-439)
 #define WOLF_UNSUPPORTED_CERTIFICATE	(-506)
 
 /* Content and handshake types (RFC 5246, RFC 6347). */
@@ -57,6 +62,7 @@ static struct {
 	struct blob client_key, client_key_der, server_key, stranger_key;
 	struct blob client_chain, server_chain, stranger_chain, expired_chain;
 	struct blob ca_root, pins, client_pub, server_pub;
+	struct blob stranger_pub, rogue_root;
 } d;
 
 static struct blob
@@ -86,6 +92,8 @@ data_load(void)
 	d.pins = load("pins.pem");
 	d.client_pub = load("client.pub");
 	d.server_pub = load("server.pub");
+	d.stranger_pub = load("stranger.pub");
+	d.rogue_root = load("rogue-root.pem");
 }
 
 static void
@@ -166,16 +174,22 @@ struct pair {
 };
 
 static void
+sms_config(struct smsdtls_sms_config *scfg, bool ports)
+{
+	smsdtls_sms_config_init(scfg);
+	scfg->ports = ports;
+	scfg->vp_accept = SMSDTLS_VP_ACCEPT_RELATIVE |
+	    SMSDTLS_VP_ACCEPT_ENHANCED;
+}
+
+static void
 pair_open(struct pair *p, const struct smsdtls_config *c,
     const struct smsdtls_config *s, bool ports)
 {
 	struct smsdtls_sms_config scfg;
 
 	memset(p, 0, sizeof(*p));
-	smsdtls_sms_config_init(&scfg);
-	scfg.ports = ports;
-	scfg.vp_accept = SMSDTLS_VP_ACCEPT_RELATIVE |
-	    SMSDTLS_VP_ACCEPT_ENHANCED;
+	sms_config(&scfg, ports);
 	p->ports = ports;
 	p->pmtu = ports ? PMTU_PORTS : PMTU_NO_PORTS;
 	p->net = simnet_new(NULL);
@@ -1138,6 +1152,520 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/* ----------------------------------------------------- credential swaps */
+
+/* Another device on p's network, with the pair's SMS settings. */
+static struct simnet_node *
+pair_add_client(struct pair *p, const char *number,
+    const struct smsdtls_config *c)
+{
+	struct smsdtls_sms_config scfg;
+	struct simnet_node *n;
+
+	sms_config(&scfg, p->ports);
+	n = simnet_add(p->net, number, c, &scfg);
+	ck_assert_ptr_nonnull(n);
+	return n;
+}
+
+/* A node's counts before an attempt: done when the ones asked for grow. */
+struct watch {
+	const struct simnet_node *n;
+	unsigned connected, errors, closed;
+};
+
+static struct watch
+watch_of(const struct simnet_node *n)
+{
+	struct watch w = { n, n->connected, n->errors, n->closed };
+
+	return w;
+}
+
+static bool
+watch_settled(struct simnet *net, void *arg)
+{
+	const struct watch *w = arg;
+
+	(void)net;
+	return w->n->connected > w->connected || w->n->errors > w->errors;
+}
+
+static bool
+watch_closed(struct simnet *net, void *arg)
+{
+	const struct watch *w = arg;
+
+	(void)net;
+	return w->n->closed > w->closed;
+}
+
+/*
+ * Node n starts a handshake with the server; true if it connects (*sp,
+ * may be NULL, gets the session), false if it fails.  Either way the
+ * server has seen the outcome when it returns.
+ */
+static bool
+try_connect(struct pair *p, struct simnet_node *n,
+    struct smsdtls_session **sp)
+{
+	struct smsdtls_peer peer = simnet_peer(p->server,
+	    p->ports ? SERVER_PORT : 0, p->ports ? CLIENT_PORT : 0);
+	struct watch w = watch_of(n);
+	struct smsdtls_session *s;
+
+	ck_assert_rc(smsdtls_connect(n->ep, &peer, p->net->now, &s),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p->net, p->net->now + 3600 * 1000,
+	    watch_settled, &w));
+	simnet_run(p->net, p->net->now + 60 * 1000, NULL, NULL);
+	if (n->connected == w.connected)
+		return false;
+	if (sp != NULL)
+		*sp = s;
+	return true;
+}
+
+/* Close s and wait until the server has seen the close_notify. */
+static void
+close_session(struct pair *p, struct smsdtls_session *s)
+{
+	struct watch w = watch_of(p->server);
+
+	smsdtls_session_close(s, p->net->now);
+	ck_assert(simnet_run(p->net, p->net->now + 3600 * 1000,
+	    watch_closed, &w));
+}
+
+/* The server refuses node n's handshake with detail want or alt. */
+static void
+assert_refused(struct pair *p, struct simnet_node *n, int want, int alt)
+{
+	unsigned errors = p->server->errors;
+	const struct simnet_event *ev;
+
+	ck_assert(!try_connect(p, n, NULL));
+	ck_assert_uint_eq(p->server->errors, errors + 1);
+	ev = last_event(p->server, SMSDTLS_EV_ERROR);
+	ck_assert_int_eq(ev->rc, SMSDTLS_ETLS);
+	ck_assert_msg(ev->detail == want || ev->detail == alt,
+	    "detail %d, want %d or %d", ev->detail, want, alt);
+}
+
+/*
+ * Node n offers a session (a ClientHello of hello_len bytes with its
+ * ID) that the server does not know (any more): the server asks for a
+ * cookie, the ClientHello with both would not fit, and the client gives
+ * up and forgets the session (session_finish() in transport/session.c),
+ * so that its next handshake is a full one.
+ */
+static void
+assert_not_resumable(struct pair *p, struct simnet_node *n,
+    size_t hello_len)
+{
+	size_t c0 = n->nsent, s0 = p->server->nsent;
+	unsigned errors = p->server->errors;
+
+	ck_assert(!try_connect(p, n, NULL));
+	ck_assert_uint_eq(n->sent[c0].first_hs, HS_CLIENT_HELLO);
+	ck_assert_uint_eq(n->sent[c0].dgram_len, hello_len);
+	ck_assert_uint_eq(p->server->sent[s0].first_hs, HS_HVR);
+	ck_assert_uint_eq(p->server->errors, errors);
+	ck_assert_int_eq(last_event(n, SMSDTLS_EV_ERROR)->detail,
+	    WOLF_DTLS_SIZE_ERROR);
+}
+
+/*
+ * Session s of node n carries a datagram to the (echoing) server and
+ * back: one SMS each way, no handshake on either side.
+ */
+static void
+assert_carries(struct pair *p, struct simnet_node *n,
+    struct smsdtls_session *s)
+{
+	static const uint8_t msg[] = "still up";
+	struct smsdtls_endpoint_stats before, after;
+	size_t c0 = n->nsent, s0 = p->server->nsent;
+	unsigned data0 = n->data;
+	const struct simnet_event *ev;
+
+	p->server->echo = true;
+	smsdtls_endpoint_get_stats(p->server->ep, &before);
+	ck_assert_rc(smsdtls_session_send(s, msg, sizeof(msg), p->net->now),
+	    SMSDTLS_OK);
+	simnet_run(p->net, p->net->now + 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(n->data, data0 + 1);
+	ev = last_event(n, SMSDTLS_EV_DATA);
+	ck_assert_uint_eq(ev->len, sizeof(msg));
+	ck_assert_mem_eq(ev->data, msg, sizeof(msg));
+	smsdtls_endpoint_get_stats(p->server->ep, &after);
+	ck_assert_uint_eq(after.app_in, before.app_in + 1);
+	ck_assert_uint_eq(after.handshakes_ok, before.handshakes_ok);
+	ck_assert_uint_eq(after.handshakes_failed, before.handshakes_failed);
+	ck_assert_uint_eq(n->nsent, c0 + 1);
+	ck_assert_uint_eq(p->server->nsent, s0 + 1);
+	ck_assert(!n->sent[c0].handshake);
+	ck_assert(!p->server->sent[s0].handshake);
+}
+
+static void
+swap_ok(struct simnet_node *n, const struct smsdtls_config *cfg)
+{
+	char err[256] = "";
+
+	ck_assert_msg(smsdtls_endpoint_set_credentials(n->ep, cfg, err,
+	    sizeof(err)) == SMSDTLS_OK, "refused: %s", err);
+}
+
+static void
+swap_refused(struct simnet_node *n, const struct smsdtls_config *cfg,
+    smsdtls_rc want)
+{
+	char err[256] = "";
+
+	ck_assert_rc(smsdtls_endpoint_set_credentials(n->ep, cfg, err,
+	    sizeof(err)), want);
+	ck_assert_msg(strlen(err) > 8, "no reason given for %s",
+	    smsdtls_strerror(want));
+}
+
+/*
+ * RPK without ports (PMTU 140, where resumption fits): the server pins
+ * device A, then B instead of A.  A's session goes on without a
+ * handshake and B gets in.  A's next handshake offers its old session,
+ * which the server has forgotten, and the full one after it is refused.
+ */
+START_TEST(test_swap_rpk_pins)
+{
+	struct smsdtls_config c, s, cb, s2;
+	struct smsdtls_session *bs;
+	struct simnet_node *b;
+	struct pair p;
+	size_t c0;
+
+	rpk_configs(&c, &s);
+	set_pins(&s, &d.client_pub);
+	cb = c;
+	set_key(&cb, &d.stranger_key);
+	pair_open(&p, &c, &s, false);
+	b = pair_add_client(&p, CLIENT2_NUMBER, &cb);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	assert_refused(&p, b, WOLF_VERIFY_CERT_ERROR, WOLF_SOCKET_ERROR_E);
+
+	s2 = s;
+	set_pins(&s2, &d.stranger_pub);
+	swap_ok(p.server, &s2);
+	assert_carries(&p, p.client, p.cs);
+	ck_assert(try_connect(&p, b, &bs));
+	assert_carries(&p, b, bs);
+	assert_carries(&p, p.client, p.cs);
+
+	close_session(&p, p.cs);
+	assert_not_resumable(&p, p.client, 139);
+	c0 = p.client->nsent;
+	assert_refused(&p, p.client, WOLF_VERIFY_CERT_ERROR,
+	    WOLF_SOCKET_ERROR_E);
+	ck_assert_uint_eq(p.client->sent[c0].dgram_len, 107);
+	assert_carries(&p, b, bs);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * A parked session (its WOLFSSL object freed) is rebuilt on the new
+ * context when its next datagram comes, and goes on although its key is
+ * no longer pinned: established sessions are kept.
+ */
+START_TEST(test_swap_rpk_parked)
+{
+	struct smsdtls_config c, s, s2;
+	struct smsdtls_endpoint_stats st;
+	struct pair p;
+
+	rpk_configs(&c, &s);
+	s.park_after_ms = 60 * 1000;
+	pair_open(&p, &c, &s, true);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	assert_carries(&p, p.client, p.cs);
+	simnet_run(p.net, p.net->now + 10 * 60 * 1000, NULL, NULL);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.parked, 1);
+
+	s2 = s;
+	set_pins(&s2, &d.stranger_pub);
+	swap_ok(p.server, &s2);
+	assert_carries(&p, p.client, p.cs);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.unparks, 1);
+	ck_assert_uint_eq(st.handshakes_ok, 1);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * A device's own credentials: with a key the server does not pin it is
+ * refused; after a swap to its real key it gets in.  Once it no longer
+ * pins the server, it forgets the session it could resume (the
+ * ClientHello is 107 bytes, no session ID) and refuses the server.
+ */
+START_TEST(test_swap_rpk_client)
+{
+	struct smsdtls_config c, s, c2;
+	const struct simnet_event *ev;
+	struct pair p;
+	size_t c0;
+
+	rpk_configs(&c, &s);
+	set_key(&c, &d.stranger_key);
+	pair_open(&p, &c, &s, false);
+	assert_refused(&p, p.client, WOLF_VERIFY_CERT_ERROR,
+	    WOLF_SOCKET_ERROR_E);
+
+	c2 = c;
+	set_key(&c2, &d.client_key);
+	swap_ok(p.client, &c2);
+	ck_assert(try_connect(&p, p.client, &p.cs));
+	assert_carries(&p, p.client, p.cs);
+	close_session(&p, p.cs);
+
+	set_pins(&c2, &d.client_pub);
+	swap_ok(p.client, &c2);
+	c0 = p.client->nsent;
+	ck_assert(!try_connect(&p, p.client, NULL));
+	ck_assert_uint_eq(p.client->sent[c0].dgram_len, 107);
+	ev = last_event(p.client, SMSDTLS_EV_ERROR);
+	ck_assert_int_eq(ev->detail, WOLF_VERIFY_CERT_ERROR);
+	pair_close(&p);
+}
+END_TEST
+
+/* Run until virtual time t (ms after the epoch of the network). */
+static void
+run_to(struct pair *p, int64_t t)
+{
+	simnet_run(p->net, t, NULL, NULL);
+	ck_assert_int_eq(p->net->now, t);
+}
+
+/*
+ * A handshake under way when the credentials change finishes, but its
+ * session is not kept for resumption, on the server (which does not know
+ * it when the client offers it) nor on the client (which offers nothing
+ * next time).
+ */
+START_TEST(test_swap_mid_handshake)
+{
+	struct smsdtls_config c, s;
+	struct smsdtls_peer peer;
+	struct pair p;
+	size_t c0;
+	int64_t t0;
+
+	rpk_configs(&c, &s);
+	pair_open(&p, &c, &s, false);
+	pair_connect(&p);
+	run_to(&p, 3500);	/* the server's flight is on its way */
+	ck_assert_uint_eq(p.server->connected, 0);
+	swap_ok(p.server, &s);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	close_session(&p, p.cs);
+	assert_not_resumable(&p, p.client, 139);
+	c0 = p.client->nsent;
+	ck_assert(try_connect(&p, p.client, &p.cs));
+	ck_assert_uint_eq(p.client->sent[c0].dgram_len, 107);
+
+	/* That one is resumable: the client's turn to swap during the
+	 * (abbreviated) handshake. */
+	close_session(&p, p.cs);
+	t0 = p.net->now;
+	peer = simnet_peer(p.server, 0, 0);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, t0, &p.cs),
+	    SMSDTLS_OK);
+	run_to(&p, t0 + 500);
+	swap_ok(p.client, &c);
+	p.client->connected = 0;
+	p.server->connected = 0;
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert(last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	close_session(&p, p.cs);
+	c0 = p.client->nsent;
+	ck_assert(try_connect(&p, p.client, &p.cs));
+	ck_assert_uint_eq(p.client->sent[c0].dgram_len, 107);
+	ck_assert(!last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * Credentials that cannot work are refused with a reason and change
+ * nothing: A's session goes on, B is still refused, and A resumes its
+ * session afterwards (the resumable sessions were kept).
+ */
+START_TEST(test_swap_refused)
+{
+	struct smsdtls_config c, s, cb, bad;
+	struct simnet_node *b;
+	struct pair p;
+	struct blob text;
+	char pins[1024];
+
+	rpk_configs(&c, &s);
+	set_pins(&s, &d.client_pub);
+	cb = c;
+	set_key(&cb, &d.stranger_key);
+	pair_open(&p, &c, &s, false);
+	b = pair_add_client(&p, CLIENT2_NUMBER, &cb);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+
+	ck_assert_rc(smsdtls_endpoint_set_credentials(p.server->ep, NULL,
+	    NULL, 0), SMSDTLS_EINVAL);
+	bad = s;
+	bad.role = SMSDTLS_CLIENT;
+	swap_refused(p.server, &bad, SMSDTLS_EINVAL);
+	bad = s;
+	bad.auth = SMSDTLS_AUTH_X509;
+	swap_refused(p.server, &bad, SMSDTLS_EINVAL);
+	bad = s;
+	bad.rpk_pins = NULL;
+	bad.rpk_pins_len = 0;
+	swap_refused(p.server, &bad, SMSDTLS_EINVAL);
+	/* B's key, then a well-formed key that is not P-256. */
+	snprintf(pins, sizeof(pins), "%.*s%s", (int)d.stranger_pub.len,
+	    (const char *)d.stranger_pub.p, ed25519_pub);
+	text.p = (uint8_t *)pins;
+	text.len = strlen(pins);
+	bad = s;
+	set_pins(&bad, &text);
+	swap_refused(p.server, &bad, SMSDTLS_EINVAL);
+	/* A certificate for a key; a PEM key said to be DER. */
+	bad = s;
+	set_pins(&bad, &d.stranger_pub);
+	set_key(&bad, &d.ca_root);
+	swap_refused(p.server, &bad, SMSDTLS_ETLS);
+	bad = s;
+	set_pins(&bad, &d.stranger_pub);
+	bad.key_format = SMSDTLS_FORMAT_DER;
+	swap_refused(p.server, &bad, SMSDTLS_ETLS);
+
+	assert_carries(&p, p.client, p.cs);
+	assert_refused(&p, b, WOLF_VERIFY_CERT_ERROR, WOLF_SOCKET_ERROR_E);
+	close_session(&p, p.cs);
+	ck_assert(try_connect(&p, p.client, &p.cs));
+	ck_assert(last_event(p.server, SMSDTLS_EV_CONNECTED)->resumed);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * PSK: the server's store loses device A's identity and gains B's; A's
+ * session goes on, B gets in, A's next handshakes are refused (after the
+ * forgotten session it offers).  Then A itself takes B's identity and key
+ * and gets in with them; an incomplete PSK is refused.
+ */
+START_TEST(test_swap_psk)
+{
+	static const uint8_t key2[4] = { 5, 6, 7, 8 };
+	static const char text2[] = "device-0002 05060708\n";
+	struct smsdtls_config c, s, cb, s2, bad;
+	struct smsdtls_psk_store *store, *store2;
+	struct smsdtls_session *bs;
+	struct simnet_node *b;
+	struct pair p;
+
+	store = psk_configs(&c, &s);
+	ck_assert_rc(smsdtls_psk_store_parse(text2, strlen(text2), &store2,
+	    NULL, 0), SMSDTLS_OK);
+	cb = c;
+	cb.psk_identity = "device-0002";
+	cb.psk_key = key2;
+	pair_open(&p, &c, &s, true);
+	b = pair_add_client(&p, CLIENT2_NUMBER, &cb);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	assert_refused(&p, b, WOLF_PSK_KEY_ERROR, WOLF_PSK_KEY_ERROR);
+
+	s2 = s;
+	s2.psk_store = store2;
+	swap_ok(p.server, &s2);
+	assert_carries(&p, p.client, p.cs);
+	ck_assert(try_connect(&p, b, &bs));
+	assert_carries(&p, b, bs);
+	close_session(&p, p.cs);
+	assert_not_resumable(&p, p.client, 119);
+	assert_refused(&p, p.client, WOLF_PSK_KEY_ERROR, WOLF_PSK_KEY_ERROR);
+
+	bad = cb;
+	bad.psk_key_len = 0;
+	swap_refused(p.client, &bad, SMSDTLS_EINVAL);
+	bad = cb;
+	bad.psk_identity = NULL;
+	swap_refused(p.client, &bad, SMSDTLS_EINVAL);
+	swap_ok(p.client, &cb);
+	ck_assert(try_connect(&p, p.client, &p.cs));
+	assert_carries(&p, p.client, p.cs);
+	pair_close(&p);
+	smsdtls_psk_store_free(store);
+	smsdtls_psk_store_free(store2);
+}
+END_TEST
+
+/*
+ * X.509: the server trusts the real root, then only a rogue root with
+ * the same name.  Bad certificates and anchors are refused first.  After
+ * the swap, A's session goes on and B (whose chain the rogue root
+ * signed) gets in; A cannot resume its session, and its full handshake
+ * is refused.
+ */
+START_TEST(test_swap_x509_anchors)
+{
+	struct smsdtls_config c, s, cb, s2;
+	struct smsdtls_session *bs;
+	struct simnet_node *b;
+	struct pair p;
+	struct blob junk = { (uint8_t *)"not a certificate\n", 18 };
+
+	x509_configs(&c, &s);
+	cb = c;
+	set_key(&cb, &d.stranger_key);
+	set_chain(&cb, &d.stranger_chain);
+	pair_open(&p, &c, &s, true);
+	b = pair_add_client(&p, CLIENT2_NUMBER, &cb);
+	pair_connect(&p);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+
+	/* The client's chain with the server's key; no anchors; junk. */
+	s2 = s;
+	set_chain(&s2, &d.client_chain);
+	swap_refused(p.server, &s2, SMSDTLS_ETLS);
+	s2 = s;
+	s2.ca = NULL;
+	s2.ca_len = 0;
+	swap_refused(p.server, &s2, SMSDTLS_EINVAL);
+	s2.ca = junk.p;
+	s2.ca_len = junk.len;
+	swap_refused(p.server, &s2, SMSDTLS_ETLS);
+	assert_refused(&p, b, WOLF_ASN_SIG_CONFIRM_E, WOLF_ASN_NO_SIGNER_E);
+
+	s2.ca = d.rogue_root.p;
+	s2.ca_len = d.rogue_root.len;
+	swap_ok(p.server, &s2);
+	assert_carries(&p, p.client, p.cs);
+	ck_assert(try_connect(&p, b, &bs));
+	assert_carries(&p, b, bs);
+
+	close_session(&p, p.cs);
+	assert_not_resumable(&p, p.client, 127);
+	assert_refused(&p, p.client, WOLF_ASN_SIG_CONFIRM_E,
+	    WOLF_ASN_NO_SIGNER_E);
+	assert_carries(&p, b, bs);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -1177,6 +1705,17 @@ auth_suite(void)
 	tcase_add_test(tc, test_client_hello_sizes);
 	tcase_add_test(tc, test_client_hello_sni);
 	tcase_add_test(tc, test_config_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("swap");
+	tcase_add_checked_fixture(tc, data_load, data_free);
+	tcase_add_test(tc, test_swap_rpk_pins);
+	tcase_add_test(tc, test_swap_rpk_parked);
+	tcase_add_test(tc, test_swap_rpk_client);
+	tcase_add_test(tc, test_swap_mid_handshake);
+	tcase_add_test(tc, test_swap_refused);
+	tcase_add_test(tc, test_swap_psk);
+	tcase_add_test(tc, test_swap_x509_anchors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lossy");

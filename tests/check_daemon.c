@@ -59,6 +59,7 @@
 #define GW		"+447700900123"
 #define DEV1		"+447700900456"
 #define DEV2		"+447700900789"
+#define DEV3		"+447700900999"
 #define ALLOWED		"+4477009"	/* the fleet's prefix */
 #define FLOOD_BASE	"+4479000"	/* strangers: FLOOD_BASE + 5 digits */
 
@@ -1222,6 +1223,225 @@ START_TEST(test_reload)
 }
 END_TEST
 
+/*
+ * RPK: the keys of tests/data (scripts/gen-test-certs): the gateway has
+ * server.key, the devices client.key (dev1) and stranger.key (dev2), and
+ * each side pins the other's public key.
+ */
+
+static void	check_clean_log(const struct node *);
+
+/* Copy tests/data/name to path with mode. */
+static void
+copy_data(const char *name, const char *path, mode_t mode)
+{
+	char	src[512], text[4096];
+
+	snprintf(src, sizeof(src), "%s/%s", TEST_DATA_DIR, name);
+	copy_str(text, sizeof(text), read_file(src));
+	verify(text[0] != '\0', "%s: missing or empty", src);
+	write_file(path, mode, "%s", text);
+}
+
+/* The gateway's rpk_pins: the public keys of tests/data named in keys
+ * (space-separated). */
+static void
+write_pins(const struct node *gw, const char *keys)
+{
+	char	path[160], src[512], text[4096], name[64];
+	const char *p = keys;
+	size_t	len = 0;
+	int	n;
+
+	text[0] = '\0';
+	while (sscanf(p, "%63s%n", name, &n) == 1) {
+		snprintf(src, sizeof(src), "%s/%s.pub", TEST_DATA_DIR, name);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+		    read_file(src));
+		p += n;
+	}
+	snprintf(path, sizeof(path), "%s/pins.pem", gw->dir);
+	write_file(path, 0644, "%s", text);
+}
+
+/* An RPK gateway in front of 127.0.0.1:upstream, pinning write_pins(). */
+static void
+rpk_gateway_conf(struct node *n, uint16_t upstream)
+{
+	char	head[1024], key[160];
+
+	snprintf(key, sizeof(key), "%s/key", n->dir);
+	copy_data("server.key", key, 0600);
+	conf_head(n, "gateway", head, sizeof(head));
+	write_file(n->conf, 0644,
+	    "%s"
+	    "[dtls]\n"
+	    "auth = rpk\n"
+	    "key = %s\n"
+	    "rpk_pins = %s/pins.pem\n"
+	    "\n"
+	    "[upstream]\n"
+	    "address = 127.0.0.1:%u\n",
+	    head, key, n->dir, upstream);
+}
+
+/* An RPK device bridge with tests/data/keyname.key, pinning the
+ * gateway's key; a 1 s first retransmission timeout. */
+static void
+rpk_bridge_conf(struct node *n, const char *gateway, const char *keyname)
+{
+	char	head[1024], key[160], pins[160], name[64];
+
+	n->port = free_port(SOCK_DGRAM);
+	snprintf(name, sizeof(name), "%s.key", keyname);
+	snprintf(key, sizeof(key), "%s/key", n->dir);
+	copy_data(name, key, 0600);
+	snprintf(pins, sizeof(pins), "%s/pins.pem", n->dir);
+	copy_data("server.pub", pins, 0644);
+	conf_head(n, "bridge", head, sizeof(head));
+	write_file(n->conf, 0644,
+	    "%s"
+	    "[sms]\n"
+	    "gateway = %s\n"
+	    "\n"
+	    "[dtls]\n"
+	    "auth = rpk\n"
+	    "key = %s\n"
+	    "rpk_pins = %s\n"
+	    "rto_initial = 1s\n"
+	    "\n"
+	    "[bridge]\n"
+	    "listen = 127.0.0.1:%u\n",
+	    head, gateway, key, pins, n->port);
+}
+
+/* SIGHUP n, wait for its next reload and for a new log line with
+ * what. */
+static void
+sighup(const struct node *n, const char *what)
+{
+	long long nth = node_metric(n, M_RELOADS) + 1;
+	int	before = count(read_file(procs[n->proc].err), what);
+	int64_t	until = mono_ms() + START_MS;
+
+	kill(procs[n->proc].pid, SIGHUP);
+	verify(wait_metric(n->mport, M_RELOADS, nth, START_MS) == nth,
+	    "%s: no reload", n->name);
+	while (count(read_file(procs[n->proc].err), what) == before &&
+	    mono_ms() < until)
+		sleep_ms(20);
+	verify(count(read_file(procs[n->proc].err), what) > before,
+	    "%s: the reload did not log \"%s\"", n->name, what);
+}
+
+/*
+ * SIGHUP reloads RPK pins.  The gateway pins dev1's key, not dev2's.
+ * After a reload that adds dev2's key, dev2 connects and dev1's session
+ * goes on without a new handshake.  After one that removes dev1's key,
+ * that session still goes on, but a new handshake with dev1's key is
+ * refused.  It comes from another number: the gateway holds dev1's
+ * session, and a ClientHello from dev1's own number would not reach a
+ * new handshake while it does (docs/session.md, "Server side").
+ */
+START_TEST(test_reload_rpk)
+{
+	struct node gw, d1, d2, d3;
+	uint16_t up_port = free_port(SOCK_DGRAM), p1, p2;
+	char	what[256];
+	int	up, app1, app2, app3;
+	int64_t	until;
+
+	smsc_start("fixed 100ms");
+	up = udp_open(up_port);
+	node_init(&gw, "gw", GW);
+	write_pins(&gw, "client");
+	rpk_gateway_conf(&gw, up_port);
+	node_init(&d1, "dev1", DEV1);
+	rpk_bridge_conf(&d1, GW, "client");
+	node_init(&d2, "dev2", DEV2);
+	rpk_bridge_conf(&d2, GW, "stranger");
+	node_start(&gw);
+	node_start(&d1);
+	node_start(&d2);
+
+	app1 = udp_open(0);
+	udp_send(app1, d1.port, "dev1 before");
+	p1 = expect_dgram(up, "upstream", "dev1 before", FLOW_MS);
+	app2 = udp_open(0);
+	udp_send(app2, d2.port, "dev2 too early");
+	verify(wait_metric(gw.mport, M_HS_FAILED, 1, FLOW_MS) == 1,
+	    "dev2's handshake did not fail");
+	expect_quiet(up, "upstream", QUIET_MS);
+
+	write_pins(&gw, "client stranger");
+	snprintf(what, sizeof(what), "rpk_pins=%s/pins.pem pinned=2", gw.dir);
+	sighup(&gw, what);
+	udp_send(app2, d2.port, "dev2 after");
+	p2 = expect_dgram(up, "upstream", "dev2 after", FLOW_MS);
+	verify(p2 != p1, "dev2 came from dev1's port");
+	udp_send(app1, d1.port, "dev1 after");
+	ck_assert_uint_eq(expect_dgram(up, "upstream", "dev1 after",
+	    FLOW_MS), p1);
+	udp_send(up, p1, "to dev1");
+	expect_dgram(app1, "dev1's application", "to dev1", FLOW_MS);
+	ck_assert_int_eq(node_metric(&gw, M_HS_OK), 2);
+	ck_assert_int_eq(node_metric(&gw, M_HS_FAILED), 1);
+	ck_assert_int_eq(node_metric(&d1, M_HS_OK), 1);
+
+	write_pins(&gw, "stranger");
+	snprintf(what, sizeof(what), "rpk_pins=%s/pins.pem pinned=1", gw.dir);
+	sighup(&gw, what);
+	udp_send(app1, d1.port, "dev1 still");
+	ck_assert_uint_eq(expect_dgram(up, "upstream", "dev1 still",
+	    FLOW_MS), p1);
+	udp_send(app2, d2.port, "dev2 still");
+	ck_assert_uint_eq(expect_dgram(up, "upstream", "dev2 still",
+	    FLOW_MS), p2);
+	ck_assert_int_eq(node_metric(&gw, M_HS_OK), 2);
+	ck_assert_int_eq(node_metric(&gw, M_RELOADS), 2);
+
+	node_init(&d3, "dev3", DEV3);
+	rpk_bridge_conf(&d3, GW, "client");
+	node_start(&d3);
+	app3 = udp_open(0);
+	udp_send(app3, d3.port, "dev1's key refused");
+	verify(wait_metric(gw.mport, M_HS_FAILED, 2, FLOW_MS) == 2,
+	    "the handshake with dev1's key was not refused");
+	expect_quiet(up, "upstream", QUIET_MS);
+	ck_assert_int_eq(node_metric(&gw, M_HS_OK), 2);
+	ck_assert_int_eq(node_metric(&d3, M_HS_OK), 0);
+	ck_assert_int_eq(count(read_file(procs[gw.proc].err),
+	    "peer raw public key not pinned"), 2);
+
+	/* Pins that cannot be loaded: the running ones stay. */
+	snprintf(what, sizeof(what), "%s/pins.pem", gw.dir);
+	write_file(what, 0644, "-----BEGIN PUBLIC KEY-----\n!\n"
+	    "-----END PUBLIC KEY-----\n");
+	kill(procs[gw.proc].pid, SIGHUP);
+	snprintf(what, sizeof(what), "reload: [dtls] bearer smsc: rpk_pins: "
+	    "malformed");
+	until = mono_ms() + START_MS;
+	while (strstr(read_file(procs[gw.proc].err), what) == NULL &&
+	    mono_ms() < until)
+		sleep_ms(20);
+	verify(strstr(read_file(procs[gw.proc].err), what) != NULL,
+	    "the reload did not report \"%s\"", what);
+	ck_assert_int_eq(node_metric(&gw, M_RELOADS), 2);
+	udp_send(app1, d1.port, "dev1 at the end");
+	ck_assert_uint_eq(expect_dgram(up, "upstream", "dev1 at the end",
+	    FLOW_MS), p1);
+	udp_send(app2, d2.port, "dev2 at the end");
+	ck_assert_uint_eq(expect_dgram(up, "upstream", "dev2 at the end",
+	    FLOW_MS), p2);
+	check_alive();
+	check_clean_log(&gw);
+	close(up);
+	close(app1);
+	close(app2);
+	close(app3);
+}
+END_TEST
+
 /* ------------------------------------------------ crash and restart */
 
 /*
@@ -2123,6 +2343,12 @@ daemon_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, TEST_TIMEOUT_S);
 	tcase_add_test(tc, test_modem_fault_handshake);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reload");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, TEST_TIMEOUT_S);
+	tcase_add_test(tc, test_reload_rpk);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -133,6 +133,92 @@ START_TEST(test_psk_handshake_six_sms)
 }
 END_TEST
 
+static void	assert_data_flows(struct pair *);
+
+/*
+ * bench_no_cookie: the server skips HelloVerifyRequest, so a PSK
+ * handshake is 4 SMS (CH, SH+SHD, CKE+CCS+Fin, CCS+Fin), the session
+ * made for the first ClientHello lives on and data flows.  A server on
+ * the same network without the setting still asks for the cookie: 6 SMS.
+ */
+START_TEST(test_psk_no_cookie_four_sms)
+{
+#ifdef WOLFSSL_DTLS12_STATEFUL_ACCEPT
+	struct pair p;
+	struct smsdtls_config c, sv;
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_peer peer;
+	struct simnet_node *plain;
+
+	pair_open(&p, NULL, NULL);
+	plain = p.server;
+	pair_configs(&c, &sv, p.store);
+	sv.bench_no_cookie = true;
+	p.server = simnet_add(p.net, "+447700900126", &sv, NULL);
+	ck_assert_ptr_nonnull(p.server);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	ck_assert_uint_eq(p.client->nsent, 2);
+	ck_assert_uint_eq(p.server->nsent, 2);
+	ck_assert_uint_eq(p.client->sent[0].first_hs, 1);	/* CH */
+	ck_assert_uint_eq(p.server->sent[0].first_hs, 2);	/* SH */
+	ck_assert_uint_eq(p.server->sent[0].nrec, 2);		/* +SHD */
+	ck_assert_uint_eq(p.client->sent[1].nrec, 3);		/* CKE CCS Fin */
+	ck_assert_uint_eq(p.server->sent[1].nrec, 2);		/* CCS Fin */
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.cookies_sent, 0);
+	ck_assert_uint_eq(st.handshakes_ok, 1);
+	ck_assert_uint_eq(st.half_open, 0);
+	ck_assert_uint_eq(p.client->errors + p.server->errors, 0);
+	assert_data_flows(&p);
+
+	/* The same client to the server with the cookie exchange. */
+	p.server = plain;
+	p.client->nsent = 0;
+	p.client->connected = 0;
+	peer = simnet_peer(plain, SERVER_PORT, CLIENT_PORT + 1);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now,
+	    &p.cs), SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000,
+	    both_connected, &p));
+	ck_assert_uint_eq(p.client->nsent, 3);
+	ck_assert_uint_eq(plain->nsent, 3);
+	ck_assert_uint_eq(plain->sent[0].first_hs, 3);		/* HVR */
+	smsdtls_endpoint_get_stats(plain->ep, &st);
+	ck_assert_uint_eq(st.cookies_sent, 1);
+	pair_close(&p);
+#else
+	ck_abort_msg("this wolfSSL lacks patches/wolfssl/0006: rebuild it "
+	    "(./bootstrap deps)");
+#endif
+}
+END_TEST
+
+/* bench_no_cookie is refused on a client, and on a wolfSSL without
+ * patches/wolfssl/0006, with a reason. */
+START_TEST(test_no_cookie_config)
+{
+	struct smsdtls_config c, sv;
+	char err[128];
+
+	pair_configs(&c, &sv, NULL);
+	c.bench_no_cookie = true;
+	ck_assert_rc(smsdtls_config_check(&c, err, sizeof(err)),
+	    SMSDTLS_EINVAL);
+	ck_assert_str_eq(err, "bench_no_cookie is for a server");
+	sv.bench_no_cookie = true;
+#ifdef WOLFSSL_DTLS12_STATEFUL_ACCEPT
+	ck_assert_rc(smsdtls_config_check(&sv, err, sizeof(err)),
+	    SMSDTLS_OK);
+#else
+	ck_assert_rc(smsdtls_config_check(&sv, err, sizeof(err)),
+	    SMSDTLS_EINVAL);
+	ck_assert_str_eq(err,
+	    "bench_no_cookie needs a wolfSSL with patches/wolfssl/0006");
+#endif
+}
+END_TEST
+
 static bool
 server_has_data(struct simnet *net, void *arg)
 {
@@ -1404,6 +1490,8 @@ session_suite(void)
 	TCase *tc = tcase_create("psk");
 
 	tcase_add_test(tc, test_psk_handshake_six_sms);
+	tcase_add_test(tc, test_psk_no_cookie_four_sms);
+	tcase_add_test(tc, test_no_cookie_config);
 	tcase_add_test(tc, test_psk_data_max_payload);
 	tcase_add_test(tc, test_psk_no_ports);
 	tcase_add_test(tc, test_psk_unknown_identity);

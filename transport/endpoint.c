@@ -210,6 +210,19 @@ endpoint_doom(struct smsdtls_endpoint *ep, struct smsdtls_session *s)
 	ep->closed = s;
 }
 
+struct smsdtls_session *
+endpoint_find_id(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
+    uint32_t id)
+{
+	struct smsdtls_session *s;
+
+	for (s = *bucket_of(ep, peer); s != NULL; s = s->hnext)
+		if (s->id == id && s->state != SESSION_CLOSED &&
+		    smsdtls_peer_equal(&s->peer, peer))
+			return s;
+	return NULL;
+}
+
 /* Free ended sessions once no callback can still hold them. */
 static void
 endpoint_reap(struct smsdtls_endpoint *ep)
@@ -304,6 +317,14 @@ smsdtls_config_check(const struct smsdtls_config *cfg, char *err,
 	if (cfg->role == SMSDTLS_SERVER &&
 	    (cfg->max_sessions == 0 || cfg->max_half_open == 0))
 		return config_fail(err, errlen, "session caps must be > 0");
+	if (cfg->bench_no_cookie && cfg->role != SMSDTLS_SERVER)
+		return config_fail(err, errlen,
+		    "bench_no_cookie is for a server");
+#ifndef WOLFSSL_DTLS12_STATEFUL_ACCEPT
+	if (cfg->bench_no_cookie)
+		return config_fail(err, errlen, "bench_no_cookie needs a "
+		    "wolfSSL with patches/wolfssl/0006");
+#endif
 	return SMSDTLS_OK;
 }
 
@@ -320,10 +341,13 @@ take(uint8_t **cur, const void *p, size_t len)
 	return dst;
 }
 
-/* Give the endpoint its own copy of every buffer in cfg. */
+/*
+ * *out = *cfg with every buffer copied into one new allocation, *ownedp
+ * (*lenp bytes), which the caller frees with owned_free().
+ */
 static smsdtls_rc
-endpoint_copy_config(struct smsdtls_endpoint *ep,
-    const struct smsdtls_config *cfg)
+config_copy(const struct smsdtls_config *cfg, struct smsdtls_config *out,
+    uint8_t **ownedp, size_t *lenp)
 {
 	size_t idlen = cfg->psk_identity ? strlen(cfg->psk_identity) + 1 : 0;
 	size_t snlen = cfg->server_name ? strlen(cfg->server_name) + 1 : 0;
@@ -331,20 +355,42 @@ endpoint_copy_config(struct smsdtls_endpoint *ep,
 	    cfg->cert_len + cfg->ca_len + cfg->rpk_pins_len;
 	uint8_t *cur;
 
-	ep->cfg = *cfg;
-	ep->owned = cur = malloc(total > 0 ? total : 1);
+	*ownedp = cur = malloc(total > 0 ? total : 1);
 	if (cur == NULL)
 		return SMSDTLS_ENOMEM;
-	ep->owned_len = total;
-	ep->cfg.psk_identity = take(&cur, cfg->psk_identity, idlen);
-	ep->cfg.server_name = take(&cur, cfg->server_name, snlen);
-	ep->cfg.psk_key = take(&cur, cfg->psk_key, cfg->psk_key_len);
-	ep->cfg.key = take(&cur, cfg->key, cfg->key_len);
-	ep->cfg.cert = take(&cur, cfg->cert, cfg->cert_len);
-	ep->cfg.ca = take(&cur, cfg->ca, cfg->ca_len);
-	ep->cfg.rpk_pins = take(&cur, cfg->rpk_pins, cfg->rpk_pins_len);
-	ep->psk_store = cfg->psk_store;
+	*lenp = total;
+	*out = *cfg;
+	out->psk_identity = take(&cur, cfg->psk_identity, idlen);
+	out->server_name = take(&cur, cfg->server_name, snlen);
+	out->psk_key = take(&cur, cfg->psk_key, cfg->psk_key_len);
+	out->key = take(&cur, cfg->key, cfg->key_len);
+	out->cert = take(&cur, cfg->cert, cfg->cert_len);
+	out->ca = take(&cur, cfg->ca, cfg->ca_len);
+	out->rpk_pins = take(&cur, cfg->rpk_pins, cfg->rpk_pins_len);
 	return SMSDTLS_OK;
+}
+
+/* Free what config_copy() allocated; keys live there: wipe it first. */
+static void
+owned_free(uint8_t *owned, size_t len)
+{
+	if (owned == NULL)
+		return;
+	explicit_bzero(owned, len);
+	free(owned);
+}
+
+/* Give the endpoint its own copy of every buffer in cfg. */
+static smsdtls_rc
+endpoint_copy_config(struct smsdtls_endpoint *ep,
+    const struct smsdtls_config *cfg)
+{
+	smsdtls_rc rc;
+
+	rc = config_copy(cfg, &ep->cfg, &ep->owned, &ep->owned_len);
+	if (rc == SMSDTLS_OK)
+		ep->psk_store = cfg->psk_store;
+	return rc;
 }
 
 /* ------------------------------------------------------------ endpoint */
@@ -410,11 +456,7 @@ smsdtls_endpoint_free(struct smsdtls_endpoint *ep)
 	sesscache_free(ep->scache);
 	rto_table_free(ep->rto);
 	wolfSSL_CTX_free(ep->ctx);
-	if (ep->owned != NULL) {
-		/* Keys live here: wipe before freeing. */
-		explicit_bzero(ep->owned, ep->owned_len);
-		free(ep->owned);
-	}
+	owned_free(ep->owned, ep->owned_len);
 	explicit_bzero(ep->cookie_secret, sizeof(ep->cookie_secret));
 	free(ep);
 }
@@ -436,6 +478,104 @@ smsdtls_endpoint_set_psk_store(struct smsdtls_endpoint *ep,
 	/* A removed identity must not live on through resumption. */
 	if (ep->scache != NULL)
 		sesscache_flush(ep->scache);
+}
+
+/* The credential fields of src into dst (smsdtls_endpoint_set_credentials()
+ * says which). */
+static void
+config_take_credentials(struct smsdtls_config *dst,
+    const struct smsdtls_config *src)
+{
+	dst->psk_identity = src->psk_identity;
+	dst->psk_key = src->psk_key;
+	dst->psk_key_len = src->psk_key_len;
+	dst->psk_store = src->psk_store;
+	dst->key = src->key;
+	dst->key_len = src->key_len;
+	dst->key_format = src->key_format;
+	dst->cert = src->cert;
+	dst->cert_len = src->cert_len;
+	dst->cert_format = src->cert_format;
+	dst->ca = src->ca;
+	dst->ca_len = src->ca_len;
+	dst->rpk_pins = src->rpk_pins;
+	dst->rpk_pins_len = src->rpk_pins_len;
+}
+
+/*
+ * Build a context for cfg (owned copies in owned) and make both the
+ * endpoint's; on error the endpoint is as it was.  wssl builds from
+ * ep->cfg, which its callbacks read too, so cfg goes in first and the
+ * old one back on failure.
+ */
+static smsdtls_rc
+endpoint_swap_credentials(struct smsdtls_endpoint *ep,
+    const struct smsdtls_config *cfg, uint8_t *owned, size_t owned_len,
+    char *err, size_t errlen)
+{
+	struct smsdtls_config old = ep->cfg;
+	WOLFSSL_CTX *old_ctx = ep->ctx;
+	smsdtls_rc rc;
+
+	ep->cfg = *cfg;
+	rc = wssl_ctx_make(ep, err, errlen);
+	if (rc != SMSDTLS_OK) {
+		ep->cfg = old;
+		ep->ctx = old_ctx;
+		return rc;
+	}
+	/* Sessions made with the old context hold references to it (each
+	 * WOLFSSL object does): wolfSSL frees it after the last of them. */
+	wolfSSL_CTX_free(old_ctx);
+	owned_free(ep->owned, ep->owned_len);
+	ep->owned = owned;
+	ep->owned_len = owned_len;
+	ep->psk_store = cfg->psk_store;
+	return SMSDTLS_OK;
+}
+
+smsdtls_rc
+smsdtls_endpoint_set_credentials(struct smsdtls_endpoint *ep,
+    const struct smsdtls_config *cfg, char *err, size_t errlen)
+{
+	struct smsdtls_config next, copy;
+	uint8_t *owned;
+	size_t	owned_len;
+	smsdtls_rc rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (ep == NULL || cfg == NULL)
+		return config_fail(err, errlen, "no endpoint or configuration");
+	if (cfg->role != ep->cfg.role)
+		return config_fail(err, errlen, "not the endpoint's role");
+	if (cfg->auth != ep->cfg.auth)
+		return config_fail(err, errlen,
+		    "not the endpoint's authentication mode");
+	next = ep->cfg;
+	config_take_credentials(&next, cfg);
+	rc = smsdtls_config_check(&next, err, errlen);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	rc = config_copy(&next, &copy, &owned, &owned_len);
+	if (rc == SMSDTLS_OK) {
+		rc = endpoint_swap_credentials(ep, &copy, owned, owned_len,
+		    err, errlen);
+		if (rc != SMSDTLS_OK)
+			owned_free(owned, owned_len);
+	}
+	if (rc != SMSDTLS_OK) {
+		if (err != NULL && errlen > 0 && err[0] == '\0')
+			snprintf(err, errlen, "%s", smsdtls_strerror(rc));
+		return rc;
+	}
+	/* What was resumable was authenticated with what is gone. */
+	if (ep->scache != NULL)
+		sesscache_flush(ep->scache);
+	wolfSSL_SESSION_free(ep->resume);
+	ep->resume = NULL;
+	endpoint_log(ep, SMSDTLS_LOG_INFO, "endpoint credentials-replaced");
+	return SMSDTLS_OK;
 }
 
 struct smsdtls_session *
@@ -510,6 +650,69 @@ endpoint_accept(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
 	return SMSDTLS_OK;
 }
 
+/*
+ * Server: a new ClientHello from the peer of established session old, a
+ * client that lost its state and starts over (RFC 6347 section 4.2.8).
+ * It gets the stateless cookie exchange of a new peer, so that a forged
+ * one costs nothing but a HelloVerifyRequest; a ClientHello with a valid
+ * cookie ends old (an SMSDTLS_EV_ERROR event with SMSDTLS_ECLOSED) and
+ * its handshake goes on in a new session.  A resuming ClientHello, which
+ * wolfSSL answers without a cookie exchange, ends old only once its
+ * handshake completes; until then old keeps its application data
+ * (endpoint_route()).  The new session takes the place of old, so only
+ * the half-open cap applies.
+ */
+static smsdtls_rc
+endpoint_reconnect(struct smsdtls_endpoint *ep, struct smsdtls_session *old,
+    const uint8_t *data, size_t len, int64_t now)
+{
+	struct smsdtls_session *s;
+	smsdtls_rc rc;
+
+	if (ep->stats.half_open >= ep->cfg.max_half_open) {
+		ep->stats.drop_cap_half_open++;
+		return SMSDTLS_ELIMIT;
+	}
+	rc = session_new(ep, &old->peer, now, &s);
+	if (rc != SMSDTLS_OK)
+		return rc;
+	session_input(s, data, len, now);
+	if (s->state == SESSION_HANDSHAKE && s->sent_hvr) {
+		ep->stats.cookies_sent++;
+		session_free(s);
+	} else if (s->state == SESSION_HANDSHAKE &&
+	    !session_hello_cookie(data, len)) {
+		s->replaces = true;
+		s->replaces_id = old->id;
+	} else if (s->state != SESSION_CLOSED)
+		session_replace(old);
+	return SMSDTLS_OK;
+}
+
+/*
+ * The session of peer for an incoming datagram: the one in handshake
+ * that is to replace an established one (endpoint_reconnect()), unless
+ * the datagram starts with application data, which is the established
+ * one's; otherwise the only one.
+ */
+static struct smsdtls_session *
+endpoint_route(struct smsdtls_endpoint *ep, const struct smsdtls_peer *peer,
+    const uint8_t *data)
+{
+	struct smsdtls_session *s, *old;
+
+	for (s = *bucket_of(ep, peer); s != NULL; s = s->hnext)
+		if (s->state == SESSION_HANDSHAKE && s->replaces &&
+		    smsdtls_peer_equal(&s->peer, peer))
+			break;
+	if (s == NULL)
+		return smsdtls_endpoint_find(ep, peer);
+	if (data[0] == FLIGHT_CT_APPDATA &&
+	    (old = endpoint_find_id(ep, peer, s->replaces_id)) != NULL)
+		return old;
+	return s;
+}
+
 smsdtls_rc
 smsdtls_endpoint_input(struct smsdtls_endpoint *ep,
     const struct smsdtls_peer *peer, const uint8_t *data, size_t len,
@@ -525,8 +728,11 @@ smsdtls_endpoint_input(struct smsdtls_endpoint *ep,
 		ep->stats.drop_malformed++;
 		return SMSDTLS_EPROTO;
 	}
-	s = smsdtls_endpoint_find(ep, peer);
-	if (s != NULL)
+	s = endpoint_route(ep, peer, data);
+	if (s != NULL && !ep->cfg.bench_no_cookie &&
+	    session_new_hello(s, data, len))
+		rc = endpoint_reconnect(ep, s, data, len, now);
+	else if (s != NULL)
 		rc = session_input(s, data, len, now);
 	else if (ep->cfg.role == SMSDTLS_SERVER)
 		rc = endpoint_accept(ep, peer, data, len, now);

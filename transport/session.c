@@ -135,9 +135,9 @@ session_finish(struct smsdtls_session *s, struct smsdtls_event *ev)
 			s->ep->stats.handshakes_failed++;
 	}
 	session_end_half_open(s);
-	/* A resumption the server no longer knows makes it ask for a
-	 * cookie, and the ClientHello with both no longer fits: forget the
-	 * session so that the next connect does a full handshake. */
+	/* A resumption attempt that failed (session_resume_fallback()
+	 * could not help): forget the session so that the next connect
+	 * does a full handshake. */
 	if (s->state == SESSION_HANDSHAKE && s->offered_resume &&
 	    s->ep->resume != NULL) {
 		wolfSSL_SESSION_free(s->ep->resume);
@@ -441,10 +441,21 @@ session_established(struct smsdtls_session *s)
 	 * copy, which parking drops) until the peer shows it has it. */
 	s->park_hold = add_ms(s->last_active, ep->cfg.handshake_timeout_ms);
 	session_end_half_open(s);
+	if (s->replaces) {
+		struct smsdtls_session *old = endpoint_find_id(ep, &s->peer,
+		    s->replaces_id);
+
+		s->replaces = false;
+		if (old != NULL)
+			session_replace(old);
+	}
 	ep->stats.handshakes_ok++;
 	if (s->resumed)
 		ep->stats.handshakes_resumed++;
-	if (ep->cfg.role == SMSDTLS_CLIENT && !ep->cfg.no_resumption) {
+	/* Not a session whose handshake began under credentials replaced
+	 * since (smsdtls_endpoint_set_credentials()). */
+	if (ep->cfg.role == SMSDTLS_CLIENT && !ep->cfg.no_resumption &&
+	    wssl_current(s)) {
 		wolfSSL_SESSION_free(ep->resume);
 		ep->resume = wolfSSL_get1_session(s->ssl);
 		ep->resume_peer = s->peer;
@@ -455,12 +466,48 @@ session_established(struct smsdtls_session *s)
 	session_emit(s, &ev);
 }
 
+/*
+ * Client: the server did not know the session offered for resumption
+ * (restart, credentials replaced, cache eviction) and asked for a cookie;
+ * the ClientHello with the session ID and the cookie does not fit the
+ * PMTU (DTLS_SIZE_ERROR).  Forget the session and start over in the same
+ * smsdtls_session with a new WOLFSSL object and a full handshake.
+ * Returns false (nothing changed but the forgotten session) if it cannot.
+ */
+static bool
+session_resume_fallback(struct smsdtls_session *s, int err)
+{
+	struct smsdtls_endpoint *ep = s->ep;
+	WOLFSSL *old = s->ssl;
+
+	if (ep->cfg.role != SMSDTLS_CLIENT || !s->offered_resume ||
+	    err != DTLS_SIZE_ERROR)
+		return false;
+	s->offered_resume = false;
+	wolfSSL_SESSION_free(ep->resume);
+	ep->resume = NULL;
+	s->ssl = NULL;
+	if (wssl_new(s) != SMSDTLS_OK) {
+		s->ssl = old;
+		return false;
+	}
+	wolfSSL_free(old);
+	flight_reset(&ep->tx);
+	s->sent_hvr = false;
+	s->rx_hs_seq = -1;
+	s->rx_epoch = 0;
+	endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x resumption-refused "
+	    "full-handshake", s->id);
+	return true;
+}
+
 /* Advance the handshake; returns false if the session ended. */
 static bool
 session_handshake(struct smsdtls_session *s, int64_t now)
 {
 	int rc, err, alert;
 
+again:
 	rc = s->ep->cfg.role == SMSDTLS_CLIENT ? wolfSSL_connect(s->ssl) :
 	    wolfSSL_accept(s->ssl);
 	if (rc == WOLFSSL_SUCCESS) {
@@ -475,6 +522,8 @@ session_handshake(struct smsdtls_session *s, int64_t now)
 		session_flush(s, now);
 		return true;
 	}
+	if (session_resume_fallback(s, err))
+		goto again;
 	alert = session_profile_alert(s, err);
 	if (alert >= 0)
 		session_send_alert(s, (uint8_t)alert, now);
@@ -607,10 +656,57 @@ session_late_hello(struct smsdtls_session *s, const uint8_t *data,
 	    memcmp(s->hello_random, r, HELLO_RANDOM_LEN) == 0;
 }
 
+bool
+session_new_hello(struct smsdtls_session *s, const uint8_t *data,
+    size_t len)
+{
+	const uint8_t *r;
+
+	if (s->ep->cfg.role != SMSDTLS_SERVER ||
+	    s->state != SESSION_ESTABLISHED ||
+	    (r = session_hello_random(data, len)) == NULL)
+		return false;
+	return !s->has_hello_random ||
+	    memcmp(s->hello_random, r, HELLO_RANDOM_LEN) != 0;
+}
+
+bool
+session_hello_cookie(const uint8_t *data, size_t len)
+{
+	struct flight_record rec;
+	const uint8_t *r;
+	size_t sid, end;
+
+	if ((r = session_hello_random(data, len)) == NULL ||
+	    !flight_parse_record(data, len, &rec))
+		return false;
+	/* random, session_id<0..32>, cookie<0..255> */
+	end = rec.len - (size_t)(r - data);
+	if (end < HELLO_RANDOM_LEN + 1)
+		return false;
+	sid = r[HELLO_RANDOM_LEN];
+	if (end < HELLO_RANDOM_LEN + 1 + sid + 1)
+		return false;
+	return r[HELLO_RANDOM_LEN + 1 + sid] > 0;
+}
+
+void
+session_replace(struct smsdtls_session *s)
+{
+	endpoint_log(s->ep, SMSDTLS_LOG_INFO, "session %08x replaced: the "
+	    "peer started a new association", s->id);
+	session_fail(s, SMSDTLS_ECLOSED, 0);
+}
+
 smsdtls_rc
 session_input(struct smsdtls_session *s, const uint8_t *data, size_t len,
     int64_t now)
 {
+	const struct smsdtls_endpoint_stats *st = &s->ep->stats;
+	uint64_t in0 = st->app_in, out0 = st->datagrams_out;
+	int64_t active0 = s->last_active;
+	bool was_up = s->state == SESSION_ESTABLISHED;
+
 	if (s->state == SESSION_CLOSED)
 		return SMSDTLS_ECLOSED;
 	if (s->ssl == NULL)
@@ -636,6 +732,12 @@ session_input(struct smsdtls_session *s, const uint8_t *data, size_t len,
 out:
 	s->rx = NULL;
 	s->rx_len = 0;
+	/* Input that came to nothing (dropped by wolfSSL: garbage, a
+	 * replay, a late copy) is no activity: it must not keep the
+	 * session from its idle timeout. */
+	if (was_up && s->state == SESSION_ESTABLISHED &&
+	    st->app_in == in0 && st->datagrams_out == out0)
+		s->last_active = active0;
 	if (s->state != SESSION_CLOSED)
 		session_update_deadline(s);
 	return SMSDTLS_OK;

@@ -59,6 +59,11 @@ struct smsdtls_session {
 	 * tell a late copy of it from a new one once established. */
 	uint8_t	hello_random[32];
 	bool	has_hello_random;
+	/* Server: the established session with the same peer that this
+	 * handshake replaces once it completes (a resuming ClientHello
+	 * came without a cookie: RFC 6347 section 4.2.8), by id. */
+	bool	replaces;
+	uint32_t replaces_id;
 
 	/* Our records at the current write epoch (session_tx_check()). */
 	uint16_t tx_epoch;	/* highest epoch we sent a record in */
@@ -127,6 +132,9 @@ void	endpoint_reschedule(struct smsdtls_endpoint *ep,
 	    struct smsdtls_session *s);
 /* Queue an ended session for freeing. */
 void	endpoint_doom(struct smsdtls_endpoint *ep, struct smsdtls_session *s);
+/* The session of peer with the given id that is not closed, or NULL. */
+struct smsdtls_session *endpoint_find_id(struct smsdtls_endpoint *ep,
+	    const struct smsdtls_peer *peer, uint32_t id);
 
 /* session.c */
 smsdtls_rc session_new(struct smsdtls_endpoint *ep,
@@ -138,12 +146,30 @@ smsdtls_rc session_input(struct smsdtls_session *s, const uint8_t *data,
 void	session_on_deadline(struct smsdtls_session *s, int64_t now);
 /* Client: send the first ClientHello. */
 smsdtls_rc session_start(struct smsdtls_session *s, int64_t now);
+/* Server: is data a ClientHello that starts a new association with the
+ * peer of established session s (not a late copy of the one that made
+ * s)? */
+bool	session_new_hello(struct smsdtls_session *s, const uint8_t *data,
+	    size_t len);
+/* End s, replaced by a new association with its peer: an
+ * SMSDTLS_EV_ERROR event with SMSDTLS_ECLOSED, nothing sent. */
+void	session_replace(struct smsdtls_session *s);
+/* Does the whole, unfragmented ClientHello in data carry a cookie? */
+bool	session_hello_cookie(const uint8_t *data, size_t len);
 int	session_io_recv(struct smsdtls_session *s, char *buf, int sz);
 int	session_io_send(struct smsdtls_session *s, const char *buf, int sz);
 
 /* wssl.c */
+/* ep->ctx and, on a server, ep->scache, the cookie secret and hash seed,
+ * for a new endpoint. */
 smsdtls_rc wssl_ctx_new(struct smsdtls_endpoint *ep, char *err,
 	    size_t errlen);
+/* A new ep->ctx from ep->cfg (the caller keeps the old one); on error
+ * ep->ctx is NULL. */
+smsdtls_rc wssl_ctx_make(struct smsdtls_endpoint *ep, char *err,
+	    size_t errlen);
+/* Is s's WOLFSSL object made with ep->ctx, the current credentials? */
+bool	wssl_current(const struct smsdtls_session *s);
 smsdtls_rc wssl_new(struct smsdtls_session *s);
 /* Current retransmission timeout of s in milliseconds. */
 uint32_t wssl_rto_ms(const struct smsdtls_session *s);

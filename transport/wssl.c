@@ -717,14 +717,16 @@ wssl_set_peer_cb(WOLFSSL *ssl, char *ip, int ipsz, unsigned short port,
 }
 
 /* wolfSSL made a resumable session on a server: keep it in the
- * endpoint's own cache, which takes the reference. */
+ * endpoint's own cache, which takes the reference.  Not one whose
+ * handshake began under credentials replaced since (wssl_current()). */
 static int
 wssl_sess_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess)
 {
 	struct smsdtls_session *s = wolfSSL_GetIOReadCtx(ssl);
 	const uint8_t *id = wolfSSL_get_sessionID(sess);
 
-	if (s == NULL || s->ep->scache == NULL || id == NULL)
+	if (s == NULL || s->ep->scache == NULL || id == NULL ||
+	    !wssl_current(s))
 		return 0;
 	sesscache_put(s->ep->scache, id, sess);
 	return 1;
@@ -748,25 +750,24 @@ wssl_sess_get_cb(WOLFSSL *ssl, const unsigned char *id, int len, int *copy)
  * off; a server keeps its sessions in its endpoint (sesscache.c), and a
  * client keeps the one it may resume in ep->resume.
  */
-static smsdtls_rc
+static void
 wssl_ctx_cache(struct smsdtls_endpoint *ep)
 {
 	wolfSSL_CTX_set_session_cache_mode(ep->ctx,
 	    WOLFSSL_SESS_CACHE_NO_INTERNAL);
 	if (ep->cfg.role != SMSDTLS_SERVER)
-		return SMSDTLS_OK;
+		return;
 	wolfSSL_CTX_sess_set_new_cb(ep->ctx, wssl_sess_new_cb);
 	wolfSSL_CTX_sess_set_get_cb(ep->ctx, wssl_sess_get_cb);
-	return sesscache_new(ep->cfg.max_sessions, &ep->scache);
 }
 
 smsdtls_rc
-wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
+wssl_ctx_make(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 {
 	WOLFSSL_METHOD *method;
-	WC_RNG rng;
 	smsdtls_rc rc;
 
+	ep->ctx = NULL;
 	if (wolfSSL_Init() != WOLFSSL_SUCCESS)
 		return SMSDTLS_ETLS;
 	method = ep->cfg.role == SMSDTLS_SERVER ?
@@ -776,9 +777,32 @@ wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
 		return SMSDTLS_ENOMEM;
 	wolfSSL_CTX_SetIOGetPeer(ep->ctx, wssl_get_peer_cb);
 	wolfSSL_CTX_SetIOSetPeer(ep->ctx, wssl_set_peer_cb);
+	wssl_ctx_cache(ep);
 	rc = wssl_ctx_profile(ep, err, errlen);
-	if (rc == SMSDTLS_OK)
-		rc = wssl_ctx_cache(ep);
+	if (rc != SMSDTLS_OK) {
+		wolfSSL_CTX_free(ep->ctx);
+		ep->ctx = NULL;
+	}
+	return rc;
+}
+
+bool
+wssl_current(const struct smsdtls_session *s)
+{
+	/* s->ssl holds a reference to its context, so an address equal to
+	 * ep->ctx cannot be a freed context's. */
+	return s->ssl != NULL && wolfSSL_get_SSL_CTX(s->ssl) == s->ep->ctx;
+}
+
+smsdtls_rc
+wssl_ctx_new(struct smsdtls_endpoint *ep, char *err, size_t errlen)
+{
+	WC_RNG rng;
+	smsdtls_rc rc;
+
+	rc = wssl_ctx_make(ep, err, errlen);
+	if (rc == SMSDTLS_OK && ep->cfg.role == SMSDTLS_SERVER)
+		rc = sesscache_new(ep->cfg.max_sessions, &ep->scache);
 	if (rc != SMSDTLS_OK)
 		return rc;
 	if (wc_InitRng(&rng) != 0)
@@ -870,6 +894,28 @@ wssl_client_hello(struct smsdtls_session *s, size_t pmtu)
 	return SMSDTLS_OK;
 }
 
+/*
+ * bench_no_cookie: the server object starts stateful, so wolfSSL answers
+ * the first ClientHello with its ServerHello flight instead of a
+ * HelloVerifyRequest (patches/wolfssl/0006).  The endpoint then keeps
+ * the session it made for that ClientHello, as it does for one with a
+ * valid cookie.  smsdtls_config_check() refuses the setting on a wolfSSL
+ * without the patch.
+ */
+static smsdtls_rc
+wssl_no_cookie(struct smsdtls_endpoint *ep, WOLFSSL *ssl)
+{
+	if (!ep->cfg.bench_no_cookie)
+		return SMSDTLS_OK;
+#ifdef WOLFSSL_DTLS12_STATEFUL_ACCEPT
+	if (wolfSSL_dtls12_set_stateful(ssl, 1) == WOLFSSL_SUCCESS)
+		return SMSDTLS_OK;
+#else
+	(void)ssl;
+#endif
+	return SMSDTLS_ETLS;
+}
+
 /* A WOLFSSL object for s with what every session needs: its I/O
  * callbacks, non-blocking mode, the path MTU and the timer counters. */
 static smsdtls_rc
@@ -922,6 +968,8 @@ wssl_new(struct smsdtls_session *s)
 		 * DTLS_SIZE_ERROR, so no ticket below this PMTU. */
 		if (ep->cfg.session_tickets && pmtu < WSSL_TICKET_MIN_PMTU &&
 		    wolfSSL_NoTicketTLSv12(ssl) != WOLFSSL_SUCCESS)
+			goto fail;
+		if (wssl_no_cookie(ep, ssl) != SMSDTLS_OK)
 			goto fail;
 	} else if (wssl_client_hello(s, pmtu) != SMSDTLS_OK)
 		goto fail;

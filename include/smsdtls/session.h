@@ -103,7 +103,7 @@ typedef void (*smsdtls_log_cb)(int level, const char *msg, void *arg);
  * Endpoint configuration.  Initialise with smsdtls_config_init(), then
  * set what differs.  Buffers are copied by smsdtls_endpoint_new(); the
  * psk_store is borrowed and must outlive the endpoint (swap it with
- * smsdtls_endpoint_set_psk_store()).
+ * smsdtls_endpoint_set_psk_store() or smsdtls_endpoint_set_credentials()).
  */
 struct smsdtls_config {
 	uint8_t	role;		/* enum smsdtls_role */
@@ -190,6 +190,15 @@ struct smsdtls_config {
 	 * handshake then fails).  Off by default; not for production. */
 	bool	bench_no_coalesce;
 	bool	bench_no_trim;
+	/* For benchmarks only, server only: no HelloVerifyRequest, so a
+	 * new client's handshake takes 4 flights instead of 6.  Weaker:
+	 * the server then keeps state for every ClientHello and answers
+	 * it with its whole first flight, spoofed ones included (the
+	 * cookie exchange of RFC 6347 section 4.2.1 is what prevents
+	 * that), so a forged sender number costs it memory and SMS.  For
+	 * measurement only; needs a wolfSSL with patches/wolfssl/0006
+	 * (smsdtls_config_check() says so otherwise). */
+	bool	bench_no_cookie;
 
 	/* Where the endpoint logs from its creation on (NULL: silent);
 	 * smsdtls_endpoint_set_log_cb() changes it later. */
@@ -201,8 +210,8 @@ struct smsdtls_config {
 /* Defaults: client, PSK, 10 s / 60 s fixed (rto_learn off, rto_min_ms
  * 1 s), 10 min handshake deadline, 24 h idle timeout, no parking, 1 h
  * application VP, 1024 sessions, 64 half-open, no tickets, resumption
- * on.  A server always makes new clients go through the
- * HelloVerifyRequest cookie exchange (16-byte cookie); a client that
+ * on.  A server makes new clients go through the HelloVerifyRequest
+ * cookie exchange (16-byte cookie), unless bench_no_cookie; a client that
  * resumes a session skips it (RFC 6347 section 4.2.1). */
 void	smsdtls_config_init(struct smsdtls_config *cfg);
 
@@ -285,6 +294,27 @@ void	smsdtls_endpoint_set_log_cb(struct smsdtls_endpoint *ep,
  * from the store cannot come back by resumption. */
 void	smsdtls_endpoint_set_psk_store(struct smsdtls_endpoint *ep,
     const struct smsdtls_psk_store *store);
+/*
+ * Replace the endpoint's credentials (e.g. on reload) with those of cfg:
+ * psk_identity, psk_key, psk_store, key, cert, ca, rpk_pins and their
+ * lengths and formats.  cfg's role and auth must be the endpoint's
+ * (SMSDTLS_EINVAL otherwise); its other fields are ignored: the
+ * endpoint keeps its own.  Buffers are copied, psk_store is borrowed as
+ * by smsdtls_endpoint_new().  Sessions created from then on, and parked
+ * or imported sessions when their wolfSSL object is rebuilt, use the new
+ * credentials; established sessions go on, with no new handshake.
+ * Handshakes in progress finish with the own key, chain and trust
+ * anchors they began with, but take RPK pins, PSK identities and keys
+ * from the new ones.  Resumable sessions are forgotten, and a handshake that
+ * began before the call does not leave one, so that a removed identity,
+ * pin or trust anchor cannot come back by resumption.  Errors, with the
+ * reason in err: SMSDTLS_EINVAL (role or mode differs, incomplete
+ * credentials, malformed pins; smsdtls_config_check()), SMSDTLS_ETLS
+ * (wolfSSL refused a key, certificate or trust anchor), SMSDTLS_ENOMEM.
+ * Nothing changes on error.
+ */
+smsdtls_rc smsdtls_endpoint_set_credentials(struct smsdtls_endpoint *ep,
+    const struct smsdtls_config *cfg, char *err, size_t errlen);
 
 /*
  * Feed one received datagram from peer.  Creates a session on a
