@@ -1,11 +1,12 @@
 /*
- * bnet.h - the benchmarks' virtual-time network: the simulated SMSC
- * core (smsc/smsc.h) with one station per node, each node an SMS
- * transport (WDP ports, PMTU 133) and a DTLS endpoint.  Unlike the
- * tests' simnet it records nothing itself: it reports every SMS and
- * every session event to the benchmark's callbacks, with the SMS's fate
- * (lost, expired in the SMSC, delivered), so that a benchmark can follow
- * thousands of handshakes in bounded memory.
+ * bnet.h - the benchmarks' virtual-time network: the core of sim/vnet.h
+ * (the simulated SMSC with one station per node, each node an SMS
+ * transport with WDP ports, PMTU 133, and a DTLS endpoint) under the
+ * benchmarks' names.  Unlike the tests' simnet it records nothing: it
+ * reports every SMS that has WDP ports and every session event to the
+ * benchmark's callbacks, with the SMS's fate (lost, expired in the SMSC,
+ * delivered), so that a benchmark can follow thousands of handshakes in
+ * bounded memory.
  *
  * Time is virtual: bnet_run() jumps from deadline to deadline.
  */
@@ -18,19 +19,19 @@
 
 #include <smsdtls/smsdtls.h>
 
+#include "sim/vnet.h"
 #include "smsc/smsc.h"
 
 struct bnet;
 struct bnet_node;
 
-/* What happened to an SMS.  Each SMS gets SUBMITTED when a node hands
- * it to the SMSC, then one of REFUSED, LOST, EXPIRED or DELIVERED. */
+/* What happened to an SMS: the core's fates (sim/vnet.h). */
 enum bnet_fate {
-	BNET_SUBMITTED = 0,
-	BNET_REFUSED = 1,	/* the SMSC refused the SUBMIT */
-	BNET_LOST = 2,		/* lost on the link */
-	BNET_EXPIRED = 3,	/* its validity period ended in the SMSC */
-	BNET_DELIVERED = 4	/* handed to the destination */
+	BNET_SUBMITTED = VNET_SUBMITTED,
+	BNET_REFUSED = VNET_REFUSED,
+	BNET_LOST = VNET_LOST,
+	BNET_EXPIRED = VNET_EXPIRED,
+	BNET_DELIVERED = VNET_DELIVERED
 };
 
 /* One SMS carrying one DTLS datagram, as the benchmark sees it. */

@@ -8,7 +8,7 @@ libsmsdtls_core_la_SOURCES += transport/rto.c transport/rto.h
 ## virtual time over the simulated SMSC.
 check_PROGRAMS += tests/check_rto
 tests_check_rto_SOURCES = tests/check_rto.c tests/testutil.h \
-	tests/simnet.c tests/simnet.h
+	tests/simnet.c tests/simnet.h sim/vnet.c sim/vnet.h
 tests_check_rto_CFLAGS = $(TEST_CFLAGS)
 tests_check_rto_CPPFLAGS = $(AM_CPPFLAGS) $(WOLFSSL_CFLAGS)
 tests_check_rto_LDADD = libsmsc.la $(TEST_LIBS)
@@ -16,8 +16,8 @@ tests_check_rto_LDADD = libsmsc.la $(TEST_LIBS)
 ## smsdtls-bench: handshake-cost, loss-sweep, capacity (bench/).
 noinst_PROGRAMS += bench/smsdtls-bench
 bench_smsdtls_bench_SOURCES = bench/smsdtls-bench.c bench/bench.h \
-	bench/common.c bench/bnet.c bench/bnet.h bench/cost.c bench/sweep.c \
-	bench/capacity.c bench/gateway.c
+	bench/common.c bench/bnet.c bench/bnet.h sim/vnet.c sim/vnet.h \
+	bench/cost.c bench/sweep.c bench/capacity.c bench/gateway.c
 bench_smsdtls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(WOLFSSL_CFLAGS) \
 	-DBENCH_DATA_DIR='"$(abs_top_srcdir)/tests/data"' \
 	-DBENCH_SMSC_PROGRAM='"$(abs_top_builddir)/smsdtls-smsc$(EXEEXT)"' \

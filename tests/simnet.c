@@ -1,6 +1,7 @@
 /*
- * simnet.c - virtual-time network of DTLS endpoints over the simulated
- * SMSC core; see simnet.h.
+ * simnet.c - the tests' virtual-time network: the core of sim/vnet.c
+ * with hooks that record every SMS a node submits and every event it
+ * sees, and count status reports; see simnet.h.
  */
 #include "config.h"
 
@@ -11,71 +12,63 @@
 #include "tests/simnet.h"
 #include "transport/flight.h"
 
-/* Record what the node's bearer submits, then hand it to the SMSC. */
-static smsdtls_rc
-simnet_submit(void *arg, const uint8_t *tpdu, size_t len,
-    const struct smsdtls_sms_submit_info *info)
-{
-	struct simnet_node *node = arg;
-	struct smsdtls_tpdu t;
-	uint8_t mr;
+/* A simnet_run() done test, as the core asks it. */
+struct simnet_done {
+	struct simnet *net;
+	bool	(*done)(struct simnet *, void *);
+	void	*arg;
+};
 
-	if (node->nsent < SIMNET_MAX_SENT &&
-	    smsdtls_tpdu_decode(tpdu, len, false, SMSDTLS_TPDU_SUBMIT, &t) ==
-	    SMSDTLS_OK) {
-		struct simnet_sms *s = &node->sent[node->nsent++];
-		const uint8_t *p = t.ud + t.payload_off;
-		size_t n = t.ud_len - t.payload_off, off;
-		struct flight_record rec;
-
-		memset(s, 0, sizeof(*s));
-		s->at = node->net->now;
-		s->tpdu_len = len;
-		s->dgram_len = n;
-		s->vp_seconds = info->vp_seconds;
-		s->vp_format = t.vp.format;
-		s->handshake = info->handshake;
-		memcpy(s->data, p, n < sizeof(s->data) ? n : sizeof(s->data));
-		s->first_type = n > 0 ? p[0] : 0;
-		s->first_hs = n > FLIGHT_RECORD_HEADER ?
-		    p[FLIGHT_RECORD_HEADER] : 0;
-		for (off = 0; flight_parse_record(p + off, n - off, &rec);
-		    off += rec.len)
-			s->nrec++;
-	}
-	return smsc_submit(node->net->sc, node->st, tpdu, len, node->net->now,
-	    &mr);
-}
-
+/* Record an SMS as its sender's bearer submitted it. */
 static void
-simnet_deliver(struct smsc *sc, struct smsc_station *st,
-    enum smsdtls_tpdu_type type, const uint8_t *tpdu, size_t len,
-    int64_t now, void *arg)
+simnet_record_sms(struct simnet_node *node, const struct vnet_sms *sms)
 {
-	struct simnet_node *node = arg;
-	struct smsdtls_sms_rx rx;
+	struct simnet_sms *s;
+	struct flight_record rec;
+	const uint8_t *p = sms->data;
+	size_t n = sms->len, off;
 
-	(void)sc;
-	(void)st;
-	(void)type;
-	if (smsdtls_sms_input(node->sms, tpdu, len, false, now, &rx) !=
-	    SMSDTLS_OK)
+	if (node->nsent == SIMNET_MAX_SENT)
 		return;
-	if (rx.kind == SMSDTLS_SMS_RX_STATUS_REPORT)
-		node->reports++;
-	else
-		smsdtls_endpoint_input(node->ep, &rx.peer, rx.data, rx.len,
-		    now);
+	s = &node->sent[node->nsent++];
+	memset(s, 0, sizeof(*s));
+	s->at = sms->at;
+	s->tpdu_len = sms->tpdu_len;
+	s->dgram_len = n;
+	s->vp_seconds = sms->vp_s;
+	s->vp_format = sms->tpdu->vp.format;
+	s->handshake = sms->handshake;
+	memcpy(s->data, p, n < sizeof(s->data) ? n : sizeof(s->data));
+	s->first_type = n > 0 ? p[0] : 0;
+	s->first_hs = n > FLIGHT_RECORD_HEADER ? p[FLIGHT_RECORD_HEADER] : 0;
+	for (off = 0; flight_parse_record(p + off, n - off, &rec);
+	    off += rec.len)
+		s->nrec++;
 }
 
 static void
-simnet_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
+simnet_sms_cb(const struct vnet_sms *sms, enum vnet_fate fate, void *arg)
+{
+	(void)arg;
+	if (fate == VNET_SUBMITTED)
+		simnet_record_sms(vnet_user(sms->src), sms);
+}
+
+static void
+simnet_report_cb(struct vnet_node *vn, const struct smsdtls_sms_rx *rx,
     void *arg)
 {
-	struct simnet_node *node = arg;
-	struct simnet_event *e;
+	struct simnet_node *node = vnet_user(vn);
 
-	(void)ep;
+	(void)rx;
+	(void)arg;
+	node->reports++;
+}
+
+/* Count the event and keep the node's last connected session. */
+static void
+simnet_count_event(struct simnet_node *node, const struct smsdtls_event *ev)
+{
 	switch (ev->type) {
 	case SMSDTLS_EV_CONNECTED:
 		node->connected++;
@@ -94,6 +87,17 @@ simnet_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 	if (ev->type == SMSDTLS_EV_CLOSED || ev->type == SMSDTLS_EV_ERROR)
 		if (node->session == ev->session)
 			node->session = NULL;
+}
+
+static void
+simnet_event_cb(struct vnet_node *vn, const struct smsdtls_event *ev,
+    void *arg)
+{
+	struct simnet_node *node = vnet_user(vn);
+	struct simnet_event *e;
+
+	(void)arg;
+	simnet_count_event(node, ev);
 	if (node->nevents < SIMNET_MAX_EVENTS) {
 		e = &node->events[node->nevents++];
 		memset(e, 0, sizeof(*e));
@@ -112,6 +116,12 @@ simnet_event_cb(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 		    node->net->now);
 }
 
+static const struct vnet_hooks simnet_hooks = {
+	.sms = simnet_sms_cb,
+	.report = simnet_report_cb,
+	.event = simnet_event_cb
+};
+
 struct simnet *
 simnet_new(const struct smsc_conf *conf)
 {
@@ -127,10 +137,12 @@ simnet_new(const struct smsc_conf *conf)
 		c.station.net.latency.a = 1000;
 		conf = &c;
 	}
-	if (smsc_new(conf, &net->sc) != SMSDTLS_OK) {
+	if ((net->core = vnet_new(conf, &simnet_hooks, net)) == NULL) {
 		free(net);
 		return NULL;
 	}
+	vnet_set_clock(net->core, &net->now);
+	net->sc = vnet_smsc(net->core);
 	return net;
 }
 
@@ -141,12 +153,9 @@ simnet_free(struct simnet *net)
 
 	if (net == NULL)
 		return;
-	for (i = 0; i < net->n; i++) {
-		smsdtls_endpoint_free(net->nodes[i]->ep);
-		smsdtls_sms_free(net->nodes[i]->sms);
+	vnet_free(net->core);
+	for (i = 0; i < net->n; i++)
 		free(net->nodes[i]);
-	}
-	smsc_free(net->sc);
 	free(net);
 }
 
@@ -154,9 +163,6 @@ struct simnet_node *
 simnet_add(struct simnet *net, const char *msisdn,
     const struct smsdtls_config *cfg, const struct smsdtls_sms_config *scfg)
 {
-	struct smsdtls_sms_config sc;
-	struct smsdtls_bearer b;
-	struct smsdtls_transport t;
 	struct simnet_node *node;
 
 	if (net->n == SIMNET_MAX_NODES)
@@ -166,77 +172,42 @@ simnet_add(struct simnet *net, const char *msisdn,
 		return NULL;
 	node->net = net;
 	snprintf(node->msisdn, sizeof(node->msisdn), "%s", msisdn);
-	if (scfg == NULL) {
-		smsdtls_sms_config_init(&sc);
-		sc.vp_accept = SMSDTLS_VP_ACCEPT_RELATIVE |
-		    SMSDTLS_VP_ACCEPT_ENHANCED;
-		scfg = &sc;
+	node->vn = vnet_add(net->core, msisdn, cfg, scfg, node);
+	if (node->vn == NULL) {
+		free(node);
+		return NULL;
 	}
-	b.submit = simnet_submit;
-	b.arg = node;
-	if (smsc_station_add(net->sc, msisdn, simnet_deliver, node,
-	    &node->st) != SMSDTLS_OK ||
-	    smsdtls_sms_new(scfg, &b, &node->sms) != SMSDTLS_OK)
-		goto fail;
-	smsdtls_sms_transport(node->sms, &t);
-	if (smsdtls_endpoint_new(cfg, &t, simnet_event_cb, node, &node->ep) !=
-	    SMSDTLS_OK)
-		goto fail;
+	node->st = vnet_station(node->vn);
+	node->sms = vnet_transport(node->vn);
+	node->ep = vnet_endpoint(node->vn);
 	net->nodes[net->n++] = node;
 	return node;
-fail:
-	smsdtls_sms_free(node->sms);
-	free(node);
-	return NULL;
 }
 
 struct smsdtls_peer
 simnet_peer(const struct simnet_node *node, uint16_t port,
     uint16_t local_port)
 {
-	struct smsdtls_peer p;
-
-	memset(&p, 0, sizeof(p));
-	(void)smsdtls_peer_sms(&p, node->msisdn, NULL, port, local_port);
-	return p;
+	return vnet_peer(node->vn, port, local_port);
 }
 
-static int64_t
-simnet_next(const struct simnet *net)
+static bool
+simnet_done_cb(struct vnet *core, void *arg)
 {
-	int64_t t = smsc_next_deadline(net->sc), d;
-	size_t i;
+	struct simnet_done *d = arg;
 
-	for (i = 0; i < net->n; i++) {
-		d = smsdtls_endpoint_next_deadline(net->nodes[i]->ep);
-		if (d < t)
-			t = d;
-	}
-	return t;
+	(void)core;
+	return d->done(d->net, d->arg);
 }
 
 bool
 simnet_run(struct simnet *net, int64_t until,
     bool (*done)(struct simnet *, void *), void *arg)
 {
-	size_t i;
-	int64_t next;
+	struct simnet_done d = { net, done, arg };
 
-	while (!(done != NULL && done(net, arg))) {
-		next = simnet_next(net);
-		if (next > until || next == SMSDTLS_NEVER) {
-			if (until != SMSDTLS_NEVER && net->now < until)
-				net->now = until;
-			return done != NULL && done(net, arg);
-		}
-		if (next > net->now)
-			net->now = next;
-		smsc_run(net->sc, net->now);
-		for (i = 0; i < net->n; i++)
-			smsdtls_endpoint_on_deadline(net->nodes[i]->ep,
-			    net->now);
-	}
-	return true;
+	return vnet_run(net->core, until, done != NULL ? simnet_done_cb :
+	    NULL, &d);
 }
 
 size_t

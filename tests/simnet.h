@@ -1,8 +1,10 @@
 /*
- * simnet.h - a virtual-time test network: the simulated SMSC core with
- * one station per node, each node an SMS transport and a DTLS endpoint.
- * simnet_run() advances virtual time from deadline to deadline, so a
- * handshake with minutes of SMS latency runs in microseconds.
+ * simnet.h - the tests' virtual-time network: the core of sim/vnet.h
+ * (the simulated SMSC with one station per node, each node an SMS
+ * transport and a DTLS endpoint) plus a record of what each node sent
+ * and saw, in fixed arrays, for the tests' assertions.  simnet_run()
+ * advances virtual time from deadline to deadline, so a handshake with
+ * minutes of SMS latency runs in microseconds.
  */
 #ifndef SIMNET_H
 #define SIMNET_H
@@ -12,6 +14,7 @@
 
 #include <smsdtls/smsdtls.h>
 
+#include "sim/vnet.h"
 #include "smsc/smsc.h"
 
 #define SIMNET_MAX_NODES	8
@@ -44,6 +47,7 @@ struct simnet_event {
 
 struct simnet_node {
 	struct simnet *net;
+	struct vnet_node *vn;
 	char	msisdn[24];
 	struct smsc_station *st;
 	struct smsdtls_sms *sms;
@@ -58,8 +62,9 @@ struct simnet_node {
 };
 
 struct simnet {
-	struct smsc *sc;
-	int64_t	now;
+	struct vnet *core;
+	struct smsc *sc;	/* the core's */
+	int64_t	now;		/* the core's clock; may be moved forward */
 	size_t	n;
 	struct simnet_node *nodes[SIMNET_MAX_NODES];
 };
