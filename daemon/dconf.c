@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "daemon/dconf_int.h"
+#include "util/confval.h"
 
 #define LINE_MAX_LEN	4096
 
@@ -132,6 +132,8 @@ const struct dconf_kw dconf_keywords[] = {
 	    100, HOUR, NULL, "a duration, 100ms..1h"),
 	KC("rto_max", DS_DTLS, DV_DURATION, DR_DTLS, 0, 0, rto_max_ms, 100,
 	    DAY, NULL, "a duration, 100ms..1d"),
+	KC("rto_learn", DS_DTLS, DV_BOOL, DR_DTLS, 0, 0, rto_learn, 0, 0,
+	    NULL, H_BOOL),
 	KC("handshake_timeout", DS_DTLS, DV_DURATION, DR_DTLS, 0, 0,
 	    handshake_timeout_ms, SEC, 7 * DAY, NULL,
 	    "a duration, 1s..7d"),
@@ -188,7 +190,6 @@ static bool	kw_set(struct dparse *, const struct dconf_kw *, void *,
 		    const char *);
 static bool	set_enum(const struct dconf_kw *, void *, const char *);
 static bool	set_allow(struct dconf *, const char *);
-static char	*trim(char *);
 
 void
 dconf_init(struct dconf *conf)
@@ -304,14 +305,9 @@ dparse_err(struct dparse *p, int line, const char *fmt, ...)
 	p->nerr++;
 	if (p->errs == NULL)
 		return;
-	if (line > 0)
-		fprintf(p->errs, "%s:%d: ", p->path, line);
-	else
-		fprintf(p->errs, "%s: ", p->path);
 	va_start(ap, fmt);
-	vfprintf(p->errs, fmt, ap);
+	confval_verr(p->errs, p->path, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->errs);
 }
 
 /* One line into buf, NUL-terminated, without its newline; false at EOF.
@@ -351,7 +347,7 @@ read_line(struct dparse *p, FILE *fp, char *buf, size_t size)
 static void
 parse_line(struct dparse *p, char *line)
 {
-	char *s = trim(line);
+	char *s = confval_trim(line);
 
 	if (*s == '\0' || *s == '#')
 		return;
@@ -366,20 +362,17 @@ parse_line(struct dparse *p, char *line)
 static void
 parse_header(struct dparse *p, char *s)
 {
-	size_t n = strlen(s), i;
-	char *name;
+	char *name, *arg;
+	size_t i;
 
 	p->started = true;
 	p->skip = true;
-	if (s[n - 1] != ']') {
+	if ((name = confval_section(s)) == NULL) {
 		dparse_err(p, p->line, "section header without ']'");
 		return;
 	}
-	s[n - 1] = '\0';
-	name = trim(s + 1);
-	if (strncmp(name, "bearer", 6) == 0 &&
-	    (name[6] == '\0' || isspace((unsigned char)name[6]))) {
-		parse_bearer_header(p, trim(name + 6));
+	if ((arg = confval_after_word(name, "bearer")) != NULL) {
+		parse_bearer_header(p, arg);
 		return;
 	}
 	for (i = DS_MAIN; i < DS_COUNT; i++)
@@ -450,18 +443,15 @@ static void
 parse_assign(struct dparse *p, char *s)
 {
 	const struct dconf_kw *k;
-	char *eq, *key, *val;
+	char *key, *val;
 	void *base;
 	int *lines;
 	size_t idx;
 
-	if ((eq = strchr(s, '=')) == NULL) {
+	if (!confval_assign(s, &key, &val)) {
 		dparse_err(p, p->line, "expected 'key = value': %s", s);
 		return;
 	}
-	*eq = '\0';
-	key = trim(s);
-	val = trim(eq + 1);
 	if (*key == '\0') {
 		dparse_err(p, p->line, "no key before '='");
 		return;
@@ -680,8 +670,8 @@ set_allow(struct dconf *conf, const char *val)
 		return false;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		if (n == DCONF_ALLOW_MAX ||
-		    !dconf_parse_prefix(trim(tok), allow[n], sizeof(allow[n])))
+		if (n == DCONF_ALLOW_MAX || !dconf_parse_prefix(
+		    confval_trim(tok), allow[n], sizeof(allow[n])))
 			return false;
 		n++;
 	}
@@ -690,17 +680,4 @@ set_allow(struct dconf *conf, const char *val)
 	memcpy(conf->allow, allow, sizeof(allow));
 	conf->nallow = n;
 	return true;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
 }

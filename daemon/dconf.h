@@ -147,6 +147,7 @@ struct dconf {
 	bool	client_auth;			/* gateway, rpk/x509 [on] */
 	int64_t	rto_initial_ms;		/* [10s] */
 	int64_t	rto_max_ms;		/* [60s] */
+	bool	rto_learn;		/* [off] */
 	int64_t	handshake_timeout_ms;	/* [10m] */
 	int64_t	idle_timeout_ms;	/* [24h], 0 never */
 	int64_t	park_after_ms;		/* [5m], 0 never */
@@ -230,8 +231,8 @@ struct dconf_creds {
  * be readable or writable by group or others.  cfg points into creds
  * (keys, PSK store) and into conf (psk_identity, server_name): both must
  * outlive smsdtls_endpoint_new(), and creds->psk_store the endpoint (the
- * library borrows it; on reload, smsdtls_endpoint_set_psk_store() the new
- * one before freeing the old creds).  The log fields of cfg are left
+ * library borrows it; on reload, smsdtls_endpoint_set_credentials() the
+ * new ones before freeing the old creds).  The log fields of cfg are left
  * NULL.  On error, writes "[dtls] KEY PATH: reason" into err, frees
  * anything loaded and returns SMSDTLS_EINVAL or SMSDTLS_ENOMEM; creds is
  * then empty.  park_after has no library field yet: the daemon reads

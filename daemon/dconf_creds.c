@@ -56,6 +56,7 @@ dconf_endpoint_config(const struct dconf *conf, struct smsdtls_config *cfg,
 	c.max_sessions = conf->max_sessions;
 	c.max_half_open = conf->max_half_open;
 	c.session_tickets = conf->session_tickets;
+	c.rto_learn = conf->rto_learn;
 	c.no_client_auth = conf->role == DCONF_GATEWAY && !conf->client_auth;
 	if (conf->role == DCONF_BRIDGE && conf->server_name[0] != '\0')
 		c.server_name = conf->server_name;

@@ -5,6 +5,8 @@
  * HOST:PORT, the socket link's address and sender prefixes; and the
  * formatters the dump uses, so that a dumped value parses back to itself.
  * Each parser checks the whole string and writes nothing when it fails.
+ * Booleans, whole numbers and durations are parsed by util/confval.c,
+ * which smsdtls-smsc's parser shares.
  */
 #include "config.h"
 
@@ -13,26 +15,17 @@
 #include <sys/un.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon/dconf_int.h"
+#include "util/confval.h"
 
 #define HOSTNAME_MAX	253
 #define RATE_COUNT_MAX	1000000
 #define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
-
-static const struct unit {
-	const char	*name;
-	int64_t		 ms;
-} units[] = {
-	{ "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
-	{ "ms", 1 }
-};
-#define NUNITS	(sizeof(units) / sizeof(units[0]))
 
 static bool	printable(const char *, bool);
 static bool	hostname_ok(const char *);
@@ -41,64 +34,19 @@ static bool	ipv6_ok(const char *);
 bool
 dconf_parse_bool(const char *s, bool *v)
 {
-	if (strcmp(s, "on") == 0 || strcmp(s, "yes") == 0 ||
-	    strcmp(s, "true") == 0)
-		*v = true;
-	else if (strcmp(s, "off") == 0 || strcmp(s, "no") == 0 ||
-	    strcmp(s, "false") == 0)
-		*v = false;
-	else
-		return false;
-	return true;
+	return confval_bool(s, v);
 }
 
 bool
 dconf_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	unsigned long long n;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return false;
-	*v = n;
-	return true;
+	return confval_uint(s, min, max, v);
 }
 
-/* A number with a unit; a bare "0" is the only unitless duration. */
 bool
 dconf_parse_duration(const char *s, int64_t min, int64_t max, int64_t *ms)
 {
-	char num[21];
-	size_t digits, i;
-	uint64_t n;
-
-	digits = strspn(s, "0123456789");
-	if (digits == 0 || digits >= sizeof(num))
-		return false;
-	memcpy(num, s, digits);
-	num[digits] = '\0';
-	if (!dconf_parse_uint(num, 0, UINT64_MAX, &n))
-		return false;
-	if (s[digits] == '\0') {
-		if (n != 0 || min > 0)
-			return false;
-		*ms = 0;
-		return true;
-	}
-	for (i = 0; i < NUNITS; i++) {
-		if (strcmp(s + digits, units[i].name) != 0)
-			continue;
-		if (n > (uint64_t)(max / units[i].ms) ||
-		    (int64_t)n * units[i].ms < min)
-			return false;
-		*ms = (int64_t)n * units[i].ms;
-		return true;
-	}
-	return false;
+	return confval_duration(s, min, max, ms);
 }
 
 bool
@@ -265,20 +213,10 @@ dconf_parse_prefix(const char *s, char *buf, size_t size)
 	return true;
 }
 
-/* The largest unit that divides ms, so that the text parses back. */
 void
 dconf_fmt_duration(int64_t ms, char *buf, size_t size)
 {
-	size_t i;
-
-	if (ms == 0) {
-		snprintf(buf, size, "0");
-		return;
-	}
-	for (i = 0; i < NUNITS; i++)
-		if (ms % units[i].ms == 0)
-			break;
-	snprintf(buf, size, "%" PRId64 "%s", ms / units[i].ms, units[i].name);
+	confval_fmt_duration(ms, buf, size);
 }
 
 void

@@ -2,7 +2,9 @@
  * devices.c - the devices a gateway or relay knows, keyed by MSISDN: the
  * SMS peer last heard from, the session (terminating gateway), the UDP
  * socket that stands for the device towards the upstream, and the
- * datagrams that wait for the device's session.
+ * datagrams that wait for the device's session.  What the upstream sends
+ * to a device's socket is read here, in bounded batches, and handed to
+ * the gateway or the relay.
  *
  * The socket of a device without a static mapping is closed after
  * socket_idle_ms without traffic, so that idle devices cost no file
@@ -26,6 +28,7 @@
 
 #define DEV_TAB_MIN	64
 #define DEV_SWEEP_MS	10000
+#define DEV_READ_BATCH	32
 
 static uint64_t
 dev_hash(const char *key)
@@ -215,13 +218,33 @@ dev_requeue_head(struct smsd_dev *v, struct smsd_pkt *p)
 	v->nqueued++;
 }
 
+static void
+dev_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct smsd_dev *v = arg;
+	uint8_t	buf[SMSD_DGRAM_MAX];
+	ssize_t	n;
+	int	i;
+
+	(void)what;
+	/* A bounded batch per wakeup keeps one device from hogging. */
+	for (i = 0; i < DEV_READ_BATCH; i++) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return;	/* EAGAIN, or ICMP errors from the upstream */
+		v->d->st.udp_in++;
+		v->last = smsd_now();
+		v->input(v, buf, (size_t)n, v->last);
+	}
+}
+
 /*
  * Open the device's socket towards the upstream: bound to the mapped
  * port (or any port) on the configured address, connected to the
  * upstream so that only its answers come in.
  */
 bool
-dev_open_socket(struct smsd_dev *v, event_callback_fn cb)
+dev_open_socket(struct smsd_dev *v, dev_input_fn fn)
 {
 	struct smsd *d = v->d;
 	struct sockaddr_storage sa;
@@ -229,6 +252,7 @@ dev_open_socket(struct smsd_dev *v, event_callback_fn cb)
 
 	if (v->fd >= 0)
 		return true;
+	v->input = fn;
 	fd = socket(d->o.upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -245,7 +269,7 @@ dev_open_socket(struct smsd_dev *v, event_callback_fn cb)
 	    connect(fd, (struct sockaddr *)&d->o.upstream,
 	    d->o.upstream_len) != 0)
 		goto fail;
-	if ((v->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, cb,
+	if ((v->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, dev_udp_cb,
 	    v)) == NULL || event_add(v->ev, NULL) != 0)
 		goto fail;
 	v->fd = fd;

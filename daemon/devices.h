@@ -22,6 +22,13 @@ struct smsd_pkt {
 };
 TAILQ_HEAD(smsd_pktq, smsd_pkt);
 
+struct smsd_dev;
+
+/* A datagram the upstream sent to a device's socket; now is when it was
+ * read (monotonic ms, also in v->last). */
+typedef void (*dev_input_fn)(struct smsd_dev *v, const uint8_t *data,
+	    size_t len, int64_t now);
+
 struct smsd_dev {
 	struct smsd_dev *next;		/* hash chain */
 	struct smsd *d;
@@ -33,6 +40,7 @@ struct smsd_dev {
 	uint16_t mapped_port;		/* 0: none */
 	int	fd;			/* towards the upstream, -1 */
 	struct event *ev;
+	dev_input_fn input;		/* what the socket reads goes here */
 	struct smsd_pktq queue;
 	size_t	nqueued;
 	int64_t	last;			/* last traffic, monotonic ms */
@@ -54,8 +62,9 @@ struct smsd_pkt *dev_dequeue(struct smsd_dev *v);
 void	dev_requeue_head(struct smsd_dev *v, struct smsd_pkt *p);
 void	dev_queue_clear(struct smsd_dev *v);
 
-/* The UDP socket towards the upstream; cb reads it. */
-bool	dev_open_socket(struct smsd_dev *v, event_callback_fn cb);
+/* The UDP socket towards the upstream; each datagram read from it is
+ * counted and handed to fn. */
+bool	dev_open_socket(struct smsd_dev *v, dev_input_fn fn);
 void	dev_close_socket(struct smsd_dev *v);
 /* Close idle unmapped sockets now and then. */
 bool	dev_start_sweep(struct smsd *d);

@@ -19,9 +19,8 @@
 #include "daemon/devices.h"
 #include "daemon/smsdtlsd.h"
 
-static void	gw_udp_cb(evutil_socket_t, short, void *);
-
-/* Send one upstream datagram to the device, or keep it for later. */
+/* Send one upstream datagram to the device, or keep it for later (the
+ * device socket's input, dev_open_socket()). */
 static void
 gw_to_device(struct smsd_dev *v, const uint8_t *data, size_t len,
     int64_t now)
@@ -53,26 +52,6 @@ gw_to_device(struct smsd_dev *v, const uint8_t *data, size_t len,
 		smsd_log(d, SMSDTLS_LOG_WARN, "%s: send failed: %s", v->key,
 		    smsdtls_strerror(rc));
 		return;
-	}
-}
-
-static void
-gw_udp_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct smsd_dev *v = arg;
-	uint8_t	buf[SMSD_DGRAM_MAX];
-	ssize_t	n;
-	int	i;
-
-	(void)what;
-	/* A bounded batch per wakeup keeps one device from hogging. */
-	for (i = 0; i < 32; i++) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return;	/* EAGAIN, or ICMP errors from the upstream */
-		v->d->st.udp_in++;
-		v->last = smsd_now();
-		gw_to_device(v, buf, (size_t)n, v->last);
 	}
 }
 
@@ -136,7 +115,7 @@ gateway_event(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 			return;
 		v->last = now;
 		smsd_session_save(d, ev->session);
-		if (v->fd < 0 && !dev_open_socket(v, gw_udp_cb))
+		if (v->fd < 0 && !dev_open_socket(v, gw_to_device))
 			return;
 		gw_flush(v, now);
 		return;
@@ -144,7 +123,7 @@ gateway_event(struct smsdtls_endpoint *ep, const struct smsdtls_event *ev,
 		if ((v = gw_dev(l, ev)) == NULL)
 			return;
 		v->last = now;
-		if (v->fd < 0 && !dev_open_socket(v, gw_udp_cb)) {
+		if (v->fd < 0 && !dev_open_socket(v, gw_to_device)) {
 			smsd_drop(d, SMSD_DROP_SEND_FAILED);
 			return;
 		}
@@ -183,7 +162,7 @@ gw_map(struct smsd *d, const char *msisdn, uint16_t port)
 		return true;
 	dev_close_socket(v);
 	v->mapped_port = port;
-	return dev_open_socket(v, gw_udp_cb);
+	return dev_open_socket(v, gw_to_device);
 }
 
 static void
@@ -202,7 +181,7 @@ gw_unmap_one(struct smsd_dev *v, void *arg)
 	dev_close_socket(v);
 	v->mapped_port = 0;
 	if (v->s != NULL)
-		dev_open_socket(v, gw_udp_cb);
+		dev_open_socket(v, gw_to_device);
 }
 
 /* Apply d->maps: open what is new, release what is gone. */

@@ -13,8 +13,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +63,6 @@ static void	ent_kill(struct journal *, struct jent *);
 static void	squeeze(struct journal *);
 static void	tidy(struct journal *);
 static void	maybe_compact(struct journal *);
-static smsdtls_rc io_fail(void);
 static void	put64(uint8_t *, uint64_t);
 static uint64_t	get64(const uint8_t *);
 
@@ -127,7 +126,7 @@ journal_add(struct journal *j, const char *bearer, const uint8_t *tpdu,
 	if (reclog_append(j->rl, T_ADD, NULL, 0, rec, ADD_FIXED + blen + len,
 	    &off, &size) == -1) {
 		j->n--;		/* the slot ent_insert() appended */
-		return io_fail();
+		return reclog_rc_from_errno();
 	}
 	j->ent[j->n - 1].off = off;
 	j->ent[j->n - 1].size = size;
@@ -142,7 +141,7 @@ smsdtls_rc
 journal_sync(struct journal *j)
 {
 	if (reclog_sync(j->rl) == -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	maybe_compact(j);
 	return SMSDTLS_OK;
 }
@@ -162,7 +161,7 @@ journal_done(struct journal *j, uint64_t id)
 	    &size);
 	ent_kill(j, e);
 	if (rc == -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	reclog_release(j->rl, size);
 	if (!j->iterating) {
 		tidy(j);
@@ -217,24 +216,11 @@ journal_set_max(struct journal *j, size_t max)
 smsdtls_rc
 journal_compact(struct journal *j)
 {
-	uint64_t *offs;
-	size_t i, k;
-
 	if (j->iterating)
 		return SMSDTLS_EINVAL;
 	squeeze(j);
-	if ((offs = calloc(j->n + 1, sizeof(*offs))) == NULL)
-		return SMSDTLS_ENOMEM;
-	for (i = 0; i < j->n; i++)
-		offs[i] = j->ent[i].off;
-	if (reclog_compact(j->rl, offs, j->n) == -1) {
-		free(offs);
-		return io_fail();
-	}
-	for (k = 0; k < j->n; k++)
-		j->ent[k].off = offs[k];
-	free(offs);
-	return SMSDTLS_OK;
+	return reclog_compact_index(j->rl, j->ent, j->n, sizeof(*j->ent),
+	    offsetof(struct jent, off));
 }
 
 uint64_t
@@ -392,28 +378,9 @@ squeeze(struct journal *j)
 static void
 maybe_compact(struct journal *j)
 {
-	if (j->iterating || !reclog_compact_due(j->rl))
-		return;
-	if (journal_compact(j) != SMSDTLS_OK)
+	if (!j->iterating && reclog_compact_due(j->rl) &&
+	    journal_compact(j) != SMSDTLS_OK)
 		reclog_warn("%s", reclog_error(j->rl));
-}
-
-/* The result for a failed reclog call, from its errno. */
-static smsdtls_rc
-io_fail(void)
-{
-	switch (errno) {
-	case ENOSPC:
-	case EDQUOT:
-	case EFBIG:
-		return SMSDTLS_ELIMIT;
-	case ENOMEM:
-		return SMSDTLS_ENOMEM;
-	case EINVAL:
-		return SMSDTLS_EINVAL;
-	default:
-		return SMSDTLS_ECLOSED;
-	}
 }
 
 static void

@@ -1,6 +1,8 @@
 /*
  * reclog.c - the append-only record log under smsdtlsd's journal and
- * session store (reclog.h has the file format and the contract).
+ * session store (reclog.h has the file format and the contract), and
+ * what the two stores share on top of it: the compaction of an index
+ * kept as an array, and the result code for a failed call.
  *
  * Everything read from the file is checked before it is used: lengths
  * against the caps and the file size, the reserved byte, the type, the
@@ -82,6 +84,7 @@ static int	pwrite_full(int, const void *, size_t, uint64_t);
 static int	sync_dir(const char *);
 static int	compact_write(struct reclog *, int, const uint64_t *, size_t,
 		    uint64_t *, uint64_t *);
+static uint64_t	*index_off(void *, size_t, size_t, size_t);
 static int	fail(struct reclog *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	put32(uint8_t *, uint32_t);
@@ -323,6 +326,50 @@ reclog_compact(struct reclog *rl, uint64_t *offs, size_t n)
 		memcpy(offs, noffs, n * sizeof(*offs));
 	free(noffs);
 	return 0;
+}
+
+smsdtls_rc
+reclog_compact_index(struct reclog *rl, void *base, size_t n, size_t size,
+    size_t offoff)
+{
+	uint64_t *offs, *off;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += *index_off(base, i, size, offoff) != 0;
+	if ((offs = calloc(k + 1, sizeof(*offs))) == NULL) {
+		fail(rl, "%s: out of memory", rl->path);
+		return SMSDTLS_ENOMEM;
+	}
+	for (i = 0, k = 0; i < n; i++)
+		if (*(off = index_off(base, i, size, offoff)) != 0)
+			offs[k++] = *off;
+	if (reclog_compact(rl, offs, k) == -1) {
+		free(offs);
+		return reclog_rc_from_errno();
+	}
+	for (i = 0, k = 0; i < n; i++)
+		if (*(off = index_off(base, i, size, offoff)) != 0)
+			*off = offs[k++];
+	free(offs);
+	return SMSDTLS_OK;
+}
+
+smsdtls_rc
+reclog_rc_from_errno(void)
+{
+	switch (errno) {
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		return SMSDTLS_ELIMIT;
+	case ENOMEM:
+		return SMSDTLS_ENOMEM;
+	case EINVAL:
+		return SMSDTLS_EINVAL;
+	default:
+		return SMSDTLS_ECLOSED;
+	}
 }
 
 uint64_t
@@ -624,6 +671,13 @@ out:
 		explicit_bzero(b.p, b.cap);
 	free(b.p);
 	return rc;
+}
+
+/* The offset field of entry i of a store's index (reclog_compact_index). */
+static uint64_t *
+index_off(void *base, size_t i, size_t size, size_t offoff)
+{
+	return (uint64_t *)(void *)((uint8_t *)base + i * size + offoff);
 }
 
 /* ------------------------------------------------------------- helpers */

@@ -24,7 +24,8 @@
  * directory).  An exclusive flock() keeps a second process out.
  *
  * Functions returning int give 0, or -1 with errno set and a message for
- * reclog_error().  Single-threaded.
+ * reclog_error(); reclog_rc_from_errno() turns that errno into the
+ * stores' result.  Single-threaded.
  */
 #ifndef SMSDTLSD_RECLOG_H
 #define SMSDTLSD_RECLOG_H
@@ -32,6 +33,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <smsdtls/rc.h>
 
 #define RECLOG_FILE_HDR		16
 #define RECLOG_HDR		12
@@ -113,6 +116,19 @@ bool	reclog_compact_due(const struct reclog *rl);
  * failure the log and offs[] are as they were.
  */
 int	reclog_compact(struct reclog *rl, uint64_t *offs, size_t n);
+/*
+ * reclog_compact() for a store whose index is an array of n entries of
+ * size bytes at base, each holding a live record's file offset as a
+ * uint64_t at byte offoff of the entry, or 0 if the entry is empty.  The
+ * records are rewritten in index order and the entries get their new
+ * offsets; on failure the index and the log are as they were.
+ */
+smsdtls_rc reclog_compact_index(struct reclog *rl, void *base, size_t n,
+	    size_t size, size_t offoff);
+/* The result for a reclog call that failed, from errno: SMSDTLS_ELIMIT
+ * (the disk or the file is full), SMSDTLS_ENOMEM, SMSDTLS_EINVAL (a bad
+ * record), else SMSDTLS_ECLOSED. */
+smsdtls_rc reclog_rc_from_errno(void);
 
 uint64_t reclog_size(const struct reclog *rl);	/* file bytes */
 uint64_t reclog_live(const struct reclog *rl);	/* live record bytes */

@@ -96,28 +96,18 @@ relay_pack(struct smsd_dev *v, const uint8_t *buf, size_t len, int64_t now)
 	return true;
 }
 
+/* A datagram from the DTLS server (the device socket's input,
+ * dev_open_socket()). */
 static void
-relay_udp_cb(evutil_socket_t fd, short what, void *arg)
+relay_from_server(struct smsd_dev *v, const uint8_t *data, size_t len,
+    int64_t now)
 {
-	struct smsd_dev *v = arg;
-	uint8_t	buf[SMSD_DGRAM_MAX];
-	ssize_t	n;
-	int	i;
-
-	(void)what;
-	for (i = 0; i < 32; i++) {
-		if ((n = recv(fd, buf, sizeof(buf), 0)) < 0)
-			return;
-		v->d->st.udp_in++;
-		v->last = smsd_now();
-		if (!v->has_peer)
-			continue;
-		if (!relay_pack(v, buf, (size_t)n, v->last)) {
-			smsd_drop(v->d, SMSD_DROP_MALFORMED_SMS);
-			smsd_log(v->d, SMSDTLS_LOG_INFO, "%s: datagram from "
-			    "the DTLS server is not DTLS records: dropped",
-			    v->key);
-		}
+	if (!v->has_peer)
+		return;
+	if (!relay_pack(v, data, len, now)) {
+		smsd_drop(v->d, SMSD_DROP_MALFORMED_SMS);
+		smsd_log(v->d, SMSDTLS_LOG_INFO, "%s: datagram from the DTLS "
+		    "server is not DTLS records: dropped", v->key);
 	}
 }
 
@@ -138,7 +128,7 @@ relay_input(struct smsd_link *l, const struct smsdtls_peer *peer,
 	v->has_peer = true;
 	v->link = l;
 	v->last = smsd_now();
-	if (v->fd < 0 && !dev_open_socket(v, relay_udp_cb)) {
+	if (v->fd < 0 && !dev_open_socket(v, relay_from_server)) {
 		smsd_drop(d, SMSD_DROP_SEND_FAILED);
 		return;
 	}

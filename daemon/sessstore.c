@@ -13,8 +13,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +52,6 @@ static int	reserve(struct sessstore *);
 static void	slot_delete(struct sessstore *, size_t);
 static void	forget_off(struct sessstore *, uint64_t);
 static void	maybe_compact(struct sessstore *);
-static smsdtls_rc io_fail(void);
 static int	off_cmp(const void *, const void *);
 
 smsdtls_rc
@@ -113,10 +112,10 @@ sessstore_put(struct sessstore *s, const char *key, const uint8_t *blob,
 		return SMSDTLS_ENOMEM;
 	h = key_hash(s, key, keylen);
 	if ((found = lookup(s, key, keylen, h, &i, &old)) == -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	if (reclog_append(s->rl, T_PUT, key, keylen, blob, len, &off, NULL) ==
 	    -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	if (found)
 		reclog_release(s->rl, old);
 	else {
@@ -139,10 +138,10 @@ sessstore_del(struct sessstore *s, const char *key)
 		return SMSDTLS_EINVAL;
 	found = lookup(s, key, keylen, key_hash(s, key, keylen), &i, &old);
 	if (found <= 0)
-		return found == 0 ? SMSDTLS_OK : io_fail();
+		return found == 0 ? SMSDTLS_OK : reclog_rc_from_errno();
 	if (reclog_append(s->rl, T_DEL, key, keylen, NULL, 0, NULL, &size) ==
 	    -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	reclog_release(s->rl, old);
 	reclog_release(s->rl, size);
 	slot_delete(s, i);
@@ -165,10 +164,10 @@ sessstore_get(struct sessstore *s, const char *key, uint8_t *buf,
 	found = lookup(s, key, keylen, key_hash(s, key, keylen), &i, &size);
 	if (found <= 0) {
 		*lenp = 0;
-		return found == 0 ? SMSDTLS_OK : io_fail();
+		return found == 0 ? SMSDTLS_OK : reclog_rc_from_errno();
 	}
 	if (reclog_read(s->rl, s->tab[i].off, true, &rec, &s->buf) == -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	*lenp = rec.len;
 	if (rec.len > buflen || buf == NULL) {
 		explicit_bzero(s->buf.p, rec.size);
@@ -183,7 +182,7 @@ smsdtls_rc
 sessstore_sync(struct sessstore *s)
 {
 	if (reclog_sync(s->rl) == -1)
-		return io_fail();
+		return reclog_rc_from_errno();
 	return SMSDTLS_OK;
 }
 
@@ -231,25 +230,10 @@ sessstore_count(const struct sessstore *s)
 smsdtls_rc
 sessstore_compact(struct sessstore *s)
 {
-	uint64_t *offs;
-	size_t i, n = 0;
-
 	if (s->iterating)
 		return SMSDTLS_EINVAL;
-	if ((offs = calloc(s->count + 1, sizeof(*offs))) == NULL)
-		return SMSDTLS_ENOMEM;
-	for (i = 0; i < s->cap; i++)
-		if (s->tab[i].off != 0)
-			offs[n++] = s->tab[i].off;
-	if (reclog_compact(s->rl, offs, n) == -1) {
-		free(offs);
-		return io_fail();
-	}
-	for (i = 0, n = 0; i < s->cap; i++)
-		if (s->tab[i].off != 0)
-			s->tab[i].off = offs[n++];
-	free(offs);
-	return SMSDTLS_OK;
+	return reclog_compact_index(s->rl, s->tab, s->cap, sizeof(*s->tab),
+	    offsetof(struct slot, off));
 }
 
 size_t
@@ -441,26 +425,9 @@ forget_off(struct sessstore *s, uint64_t off)
 static void
 maybe_compact(struct sessstore *s)
 {
-	if (s->iterating || !reclog_compact_due(s->rl))
-		return;
-	if (sessstore_compact(s) != SMSDTLS_OK)
+	if (!s->iterating && reclog_compact_due(s->rl) &&
+	    sessstore_compact(s) != SMSDTLS_OK)
 		reclog_warn("%s", reclog_error(s->rl));
-}
-
-/* The result for a failed reclog call, from its errno. */
-static smsdtls_rc
-io_fail(void)
-{
-	switch (errno) {
-	case ENOSPC:
-	case EDQUOT:
-	case EFBIG:
-		return SMSDTLS_ELIMIT;
-	case ENOMEM:
-		return SMSDTLS_ENOMEM;
-	default:
-		return SMSDTLS_ECLOSED;
-	}
 }
 
 static int

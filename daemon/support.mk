@@ -2,6 +2,8 @@
 ## smsdtlsd's support modules (the configuration file, the durable record
 ## log and the two stores on it, the outgoing SMS journal and the saved
 ## DTLS sessions) as a convenience library for the daemon and the tests.
+## util/confval.c, the lexing and values the configuration shares with
+## smsdtls-smsc's, is compiled into that program too (Makefile.am).
 noinst_LTLIBRARIES += libsmsdtlsd.la
 libsmsdtlsd_la_SOURCES = \
 	daemon/dconf.c \
@@ -16,7 +18,9 @@ libsmsdtlsd_la_SOURCES = \
 	daemon/journal.c \
 	daemon/journal.h \
 	daemon/sessstore.c \
-	daemon/sessstore.h
+	daemon/sessstore.h \
+	util/confval.c \
+	util/confval.h
 
 dist_man_MANS += man/smsdtlsd.conf.5
 

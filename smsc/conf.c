@@ -5,6 +5,8 @@
  * first) or blank.  Keywords are looked up in a sorted table; each
  * handler checks its value and reports "file:line: reason".  The parse
  * goes on after an error so that every error is reported at once.
+ * Lexing, numbers and durations are util/confval.c's, shared with
+ * smsdtlsd.conf's parser.
  * Station link settings given in [smsc] are defaults: a station's own
  * keywords override them whatever the order of the sections.
  */
@@ -25,6 +27,7 @@
 #include "smsc/atmodem.h"
 #include "smsc/conf.h"
 #include "smsc/netmodel.h"
+#include "util/confval.h"
 
 #define LINE_MAX_LEN	1024
 #define TOKENS_MAX	8
@@ -124,9 +127,7 @@ static void	parse_line(struct parse *, char *);
 static void	parse_header(struct parse *, char *);
 static void	parse_station_header(struct parse *, char *);
 static void	parse_assign(struct parse *, char *);
-static char	*trim(char *);
 static size_t	split(char *, char **, size_t);
-static bool	parse_u64(const char *, uint64_t, uint64_t, uint64_t *);
 static bool	parse_prob(const char *, double *);
 static bool	parse_bool(const char *, bool *);
 static bool	parse_epoch(const char *, int64_t *);
@@ -339,37 +340,7 @@ conf_dump(const struct conf *conf, FILE *fp)
 bool
 conf_duration(const char *s, int64_t max, int64_t *ms)
 {
-	static const struct {
-		const char *unit;
-		int64_t mult;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-	    { "h", 3600000 }, { "d", 86400000 } };
-	uint64_t n;
-	size_t i, digits;
-	char num[24];
-
-	digits = strspn(s, "0123456789");
-	if (digits == 0 || digits >= sizeof(num))
-		return false;
-	memcpy(num, s, digits);
-	num[digits] = '\0';
-	if (!parse_u64(num, 0, UINT64_MAX, &n))
-		return false;
-	if (s[digits] == '\0') {
-		if (n != 0)
-			return false;	/* a unit is required */
-		*ms = 0;
-		return true;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s + digits, units[i].unit) != 0)
-			continue;
-		if (n > (uint64_t)(max / units[i].mult))
-			return false;
-		*ms = (int64_t)n * units[i].mult;
-		return true;
-	}
-	return false;
+	return confval_duration(s, 0, max, ms);
 }
 
 static void
@@ -377,11 +348,9 @@ perr(struct parse *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(p->errs, "%s:%d: ", p->path, p->line);
 	va_start(ap, fmt);
-	vfprintf(p->errs, fmt, ap);
+	confval_verr(p->errs, p->path, p->line, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->errs);
 	p->nerr++;
 }
 
@@ -390,21 +359,16 @@ perr_at(struct parse *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (line > 0)
-		fprintf(p->errs, "%s:%d: ", p->path, line);
-	else
-		fprintf(p->errs, "%s: ", p->path);
 	va_start(ap, fmt);
-	vfprintf(p->errs, fmt, ap);
+	confval_verr(p->errs, p->path, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->errs);
 	p->nerr++;
 }
 
 static void
 parse_line(struct parse *p, char *line)
 {
-	char *s = trim(line);
+	char *s = confval_trim(line);
 
 	if (*s == '\0' || *s == '#' || *s == ';')
 		return;
@@ -419,23 +383,19 @@ parse_line(struct parse *p, char *line)
 static void
 parse_header(struct parse *p, char *s)
 {
-	size_t n = strlen(s);
-	char *name;
+	char *name, *arg;
 
 	p->started = true;
 	p->skip = true;
-	if (s[n - 1] != ']') {
+	if ((name = confval_section(s)) == NULL) {
 		perr(p, "section header without ']'");
 		return;
 	}
-	s[n - 1] = '\0';
-	name = trim(s + 1);
 	if (strcmp(name, "smsc") == 0) {
 		p->cur = SIZE_MAX;
 		p->skip = false;
-	} else if (strncmp(name, "station", 7) == 0 &&
-	    (name[7] == '\0' || isspace((unsigned char)name[7])))
-		parse_station_header(p, trim(name + 7));
+	} else if ((arg = confval_after_word(name, "station")) != NULL)
+		parse_station_header(p, arg);
 	else
 		perr(p, "unknown section [%s]", name);
 }
@@ -488,15 +448,12 @@ parse_assign(struct parse *p, char *s)
 	const struct keyword *kw;
 	struct keyword key;
 	uint64_t *seen, bit;
-	char *eq, *name, *val;
+	char *name, *val;
 
-	if ((eq = strchr(s, '=')) == NULL) {
+	if (!confval_assign(s, &name, &val)) {
 		perr(p, "expected 'keyword = value': %s", s);
 		return;
 	}
-	*eq = '\0';
-	name = trim(s);
-	val = trim(eq + 1);
 	key.name = name;
 	kw = bsearch(&key, keywords, NKEYWORDS, sizeof(keywords[0]),
 	    keyword_cmp);
@@ -572,7 +529,7 @@ value_ok(const struct keyword *kw, const char *v, uint64_t *n, double *d)
 
 	switch (kw->type) {
 	case KT_NUM:
-		return parse_u64(v, kw->min, kw->max, n);
+		return confval_uint(v, kw->min, kw->max, n);
 	case KT_PROB:
 		return parse_prob(v, d);
 	case KT_BOOL:
@@ -603,19 +560,6 @@ value_at(struct parse *p, const struct keyword *kw)
 	}
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* Split s at white space into at most max tokens; returns the count, or
  * max + 1 if there are more. */
 static size_t
@@ -631,22 +575,6 @@ split(char *s, char **tok, size_t max)
 		tok[n++] = t;
 	}
 	return n;
-}
-
-static bool
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return false;
-	*v = n;
-	return true;
 }
 
 /* A probability: "0.01" or "1%". */
@@ -672,18 +600,15 @@ parse_prob(const char *s, double *v)
 	return true;
 }
 
+/* As in smsdtlsd.conf, and "1" or "0". */
 static bool
 parse_bool(const char *s, bool *v)
 {
-	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
-	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
-		*v = true;
-	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
-	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
-		*v = false;
-	else
-		return false;
-	return true;
+	if (strcmp(s, "1") == 0 || strcmp(s, "0") == 0) {
+		*v = s[0] == '1';
+		return true;
+	}
+	return confval_bool(s, v);
 }
 
 /* Unix seconds, or YYYY-MM-DDTHH:MM:SSZ (proleptic Gregorian, UTC). */
@@ -695,7 +620,7 @@ parse_epoch(const char *s, int64_t *v)
 	uint64_t n;
 	size_t i;
 
-	if (parse_u64(s, EPOCH_MIN, EPOCH_MAX, &n)) {
+	if (confval_uint(s, EPOCH_MIN, EPOCH_MAX, &n)) {
 		*v = (int64_t)n;
 		return true;
 	}
@@ -968,27 +893,20 @@ dump_events(const struct conf_station *st, FILE *fp)
 }
 
 /* "name = 24h\n", or " 24h" after a value when name is NULL; in the
- * largest unit that keeps the value whole. */
+ * largest unit that keeps the value whole, "0ms" for 0. */
 static void
 dump_ms(FILE *fp, const char *name, int64_t ms)
 {
-	static const struct {
-		const char *unit;
-		int64_t mult;
-	} units[] = { { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 },
-	    { "s", 1000 }, { "ms", 1 } };
-	size_t i = 0;
+	char text[32];
 
-	while (ms != 0 && ms % units[i].mult != 0)
-		i++;
 	if (ms == 0)
-		i = 4;
-	if (name != NULL)
-		fprintf(fp, "%s = ", name);
+		snprintf(text, sizeof(text), "0ms");
 	else
-		fputc(' ', fp);
-	fprintf(fp, "%lld%s%s", (long long)(ms / units[i].mult),
-	    units[i].unit, name != NULL ? "\n" : "");
+		confval_fmt_duration(ms, text, sizeof(text));
+	if (name != NULL)
+		fprintf(fp, "%s = %s\n", name, text);
+	else
+		fprintf(fp, " %s", text);
 }
 
 static int
@@ -1055,7 +973,7 @@ kw_fault(struct parse *p, char *v)
 		return;
 	}
 	if (ev.fault == ATMODEM_FAULT_CMS_ERROR) {
-		if (n < 2 || !parse_u64(tok[1], 1, CMS_MAX, &cms)) {
+		if (n < 2 || !confval_uint(tok[1], 1, CMS_MAX, &cms)) {
 			perr(p, "fault: cms-error needs a code, 1..%d",
 			    CMS_MAX);
 			return;
@@ -1138,7 +1056,8 @@ kw_reject(struct parse *p, char *v)
 	size_t n;
 
 	n = split(v, tok, TOKENS_MAX);
-	if (n < 1 || n > TOKENS_MAX || !parse_u64(tok[0], 1, CMS_MAX, &cms)) {
+	if (n < 1 || n > TOKENS_MAX ||
+	    !confval_uint(tok[0], 1, CMS_MAX, &cms)) {
 		perr(p, "reject: CMS at TIME [for DURATION], CMS 1..%d",
 		    CMS_MAX);
 		return;

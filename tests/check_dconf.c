@@ -231,6 +231,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c.auth, SMSDTLS_AUTH_PSK);
 	ck_assert(c.client_auth && !c.session_tickets);
 	ck_assert_int_eq(c.rto_initial_ms, 10000);
+	ck_assert(!c.rto_learn);
 	ck_assert_int_eq(c.rto_max_ms, 60000);
 	ck_assert_int_eq(c.handshake_timeout_ms, 600000);
 	ck_assert_int_eq(c.idle_timeout_ms, 86400000);
@@ -790,7 +791,8 @@ START_TEST(test_dump_round_trip)
 	    "probe_interval = 1d\nreset_hook = /bin/reset --hard  usb 1-1\n"
 	    "status_reports = no\n[dtls]\nauth = x509\nkey = /k\ncert = /c\n"
 	    "ca = /ca\nclient_auth = off\nrto_initial = 1500ms\n"
-	    "rto_max = 2m\nhandshake_timeout = 1h\nidle_timeout = 0\n"
+	    "rto_max = 2m\nrto_learn = on\nhandshake_timeout = 1h\n"
+	    "idle_timeout = 0\n"
 	    "park_after = 0\nsession_tickets = on\nmax_sessions = 1000000\n"
 	    "max_half_open = 1000\n[upstream]\naddress = coap.example.net:5683"
 	    "\nbind = 10.1.2.3\n[map]\n+15551230099 = 9001\n"
@@ -807,6 +809,7 @@ START_TEST(test_dump_round_trip)
 	ck_assert(c.bearers[0].status_reports);
 	ck_assert(c.bearers[1].send_rate.per_s * 3600 == 100);
 	ck_assert_int_eq(c.rto_initial_ms, 1500);
+	ck_assert(c.rto_learn);
 	ck_assert_int_eq(c.idle_timeout_ms, 0);
 	ck_assert(!c.client_auth && c.session_tickets);
 	ck_assert_uint_eq(c.max_sessions, 1000000);
@@ -878,6 +881,7 @@ endpoint_from(const char *text, char *err, size_t errlen)
 		ck_assert_int_eq(cfg.role, c.role == DCONF_GATEWAY ?
 		    SMSDTLS_SERVER : SMSDTLS_CLIENT);
 		ck_assert_uint_eq(cfg.rto_initial_ms, c.rto_initial_ms);
+		ck_assert(cfg.rto_learn == c.rto_learn);
 		ck_assert_uint_eq(cfg.app_validity_s, c.app_validity_ms / 1000);
 		smsdtls_endpoint_free(ep);
 		smsdtls_mem_free(mem);
