@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -2301,6 +2302,73 @@ START_TEST(test_modem_fault_handshake)
 }
 END_TEST
 
+/*
+ * [smsdtlsd] user: the daemon opens its state directory and its bearer
+ * as root, then runs as that user, and goes on carrying traffic and
+ * journaling its SMS.
+ */
+START_TEST(test_privilege_drop)
+{
+	struct node gw, d1;
+	struct passwd *pw;
+	uint16_t up_port = free_port(SOCK_DGRAM), p;
+	char	conf[4096], path[64], want[64];
+	const char *text, *role, *uid;
+	int64_t	until;
+	int	up, app;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_privilege_drop: needs root, skipped\n");
+		return;
+	}
+	pw = getpwnam("nobody");
+	ck_assert_ptr_nonnull(pw);
+	/* The unprivileged daemon must still reach its state directory. */
+	ck_assert_int_eq(chmod(tmpdir, 0711), 0);
+	smsc_start("fixed 100ms");
+	up = udp_open(up_port);
+	node_init(&gw, "gw", GW);
+	write_psk_store(&gw, "dev1");
+	gateway_conf(&gw, up_port, NULL, NULL);
+	text = read_file(gw.conf);
+	role = strstr(text, "role = gateway\n");
+	ck_assert_ptr_nonnull(role);
+	snprintf(conf, sizeof(conf), "%.*suser = nobody\n%s",
+	    (int)(role - text), text, role);
+	write_file(gw.conf, 0644, "%s", conf);
+	node_start(&gw);
+	node_init(&d1, "dev1", DEV1);
+	bridge_conf(&d1, GW, NULL);
+	node_start(&d1);
+
+	snprintf(path, sizeof(path), "/proc/%d/status",
+	    (int)procs[gw.proc].pid);
+	snprintf(want, sizeof(want), "Uid:\t%u\t%u\t%u\t%u\n",
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_uid,
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_uid);
+	uid = strstr(read_file(path), "Uid:");
+	verify(uid != NULL && strncmp(uid, want, strlen(want)) == 0,
+	    "the gateway does not run as nobody: %.40s", uid);
+
+	app = udp_open(0);
+	udp_send(app, d1.port, "GET /time as nobody");
+	p = expect_dgram(up, "upstream", "GET /time as nobody", FLOW_MS);
+	udp_send(up, p, "12:00");
+	expect_dgram(app, "dev1's application", "12:00", FLOW_MS);
+	ck_assert_int_eq(node_metric(&gw, M_HS_OK), 1);
+	/* Every SMS it journaled was accepted and marked done. */
+	until = mono_ms() + FLOW_MS;
+	while (node_metric(&gw, "smsdtlsd_journal_pending") != 0 &&
+	    mono_ms() < until)
+		pump(20);
+	ck_assert_int_eq(node_metric(&gw, "smsdtlsd_journal_pending"), 0);
+	ck_assert_int_gt(node_metric(&gw, M_SMS_ACCEPTED), 0);
+	check_alive();
+	close(up);
+	close(app);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -2322,6 +2390,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_sigkill_no_loss);
 	tcase_add_test(tc, test_restart_sessions);
+	tcase_add_test(tc, test_privilege_drop);
 	tcase_add_test(tc, test_bearer_failure_handshake);
 	suite_add_tcase(s, tc);
 
