@@ -864,14 +864,23 @@ START_TEST(test_version_downgrade_refused)
 }
 END_TEST
 
-/* The server forgot the session (restart, cache eviction): it asks the
- * resuming client for a cookie, the ClientHello with both would not fit
- * one SMS, and the handshake fails.  The client then forgets the session,
- * and its next connect does a full handshake. */
+/*
+ * The server forgot the session (here: its PSK store was swapped, which
+ * flushes the session cache): it asks the resuming client for a cookie,
+ * and the ClientHello with both would not fit one SMS (DTLS_SIZE_ERROR).
+ * The client forgets the session and does a full handshake within the
+ * same connect, with no ERROR event: CH(resume), HVR, CH, HVR, CH+cookie,
+ * SH+SHD, CKE+CCS+Fin, CCS+Fin = 8 SMS.
+ */
 START_TEST(test_resumption_server_forgot)
 {
-	struct pair p;
+	static const char psk_file[] =
+	    "device-0001 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n";
+	struct smsdtls_psk_store *same;
+	struct smsdtls_endpoint_stats st0, st;
 	struct smsdtls_peer peer;
+	struct pair p;
+	size_t c0, s0;
 
 	pair_open(&p, NULL, NULL);
 	pair_connect(&p, true);
@@ -879,21 +888,36 @@ START_TEST(test_resumption_server_forgot)
 	smsdtls_session_close(p.cs, p.net->now);
 	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
 	    &p));
-	sesscache_flush(p.server->ep->scache);
+	ck_assert_uint_eq(sesscache_count(p.server->ep->scache), 1);
+	ck_assert_rc(smsdtls_psk_store_parse(psk_file, strlen(psk_file),
+	    &same, NULL, 0), SMSDTLS_OK);
+	smsdtls_endpoint_set_psk_store(p.server->ep, same);
+	ck_assert_uint_eq(sesscache_count(p.server->ep->scache), 0);
 	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
 	ck_assert_ptr_nonnull(p.client->ep->resume);
-	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
-	    SMSDTLS_OK);
-	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
-	ck_assert_uint_eq(p.client->errors, 1);
-	ck_assert_ptr_null(p.client->ep->resume);
+	smsdtls_endpoint_get_stats(p.server->ep, &st0);
+	c0 = p.client->nsent;
+	s0 = p.server->nsent;
 	p.client->connected = p.server->connected = 0;
 	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, p.net->now, &p.cs),
 	    SMSDTLS_OK);
 	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
 	    &p));
+	ck_assert_uint_eq(p.client->errors + p.server->errors, 0);
 	ck_assert(!last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	ck_assert_uint_eq(p.client->nsent - c0, 4);
+	ck_assert_uint_eq(p.server->nsent - s0, 4);
+	ck_assert_uint_eq(p.server->sent[s0].first_hs, 3);	/* HVR */
+	ck_assert_uint_eq(p.server->sent[s0 + 1].first_hs, 3);	/* HVR */
+	ck_assert_uint_eq(p.server->sent[s0 + 2].first_hs, 2);	/* SH */
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.cookies_sent - st0.cookies_sent, 2);
+	ck_assert_uint_eq(st.handshakes_ok - st0.handshakes_ok, 1);
+	/* The new session is the one to resume next time. */
+	ck_assert_ptr_nonnull(p.client->ep->resume);
+	assert_data_flows(&p);
 	pair_close(&p);
+	smsdtls_psk_store_free(same);
 }
 END_TEST
 
@@ -996,12 +1020,13 @@ START_TEST(test_resumption_stays_with_endpoint)
 	    p.client);
 	/* The second server does not know the session: it asks for a
 	 * cookie, which no longer fits beside the session ID, so the
-	 * attempt fails and the client forgets the session.  (With a
+	 * client forgets the session and does a full handshake.  (With a
 	 * process-wide cache it would have resumed.) */
-	ck_assert_uint_eq(other->connected, 0);
-	ck_assert_uint_eq(p.client->connected, 0);
-	ck_assert_uint_eq(p.client->errors, 1);
-	ck_assert_ptr_null(p.client->ep->resume);
+	ck_assert_uint_eq(other->connected, 1);
+	ck_assert_uint_eq(p.client->connected, 1);
+	ck_assert_uint_eq(p.client->errors, 0);
+	ck_assert(!last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	ck_assert(!last_event(other, SMSDTLS_EV_CONNECTED)->resumed);
 	pair_close(&p);
 }
 END_TEST
@@ -1215,8 +1240,8 @@ START_TEST(test_late_client_hello)
 
 	/* Another random (its first byte follows the record header, the
 	 * handshake header and client_version), right after the
-	 * handshake, while wolfSSL still keeps it for retransmissions
-	 * (later it drops plaintext records by itself). */
+	 * handshake: a client that starts over.  It gets a
+	 * HelloVerifyRequest and the session stays (test_reconnect_*). */
 	pair_open(&p, NULL, NULL);
 	pair_connect(&p, true);
 	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
@@ -1225,8 +1250,272 @@ START_TEST(test_late_client_hello)
 	hello[0].data[FLIGHT_RECORD_HEADER + 12 + 2] ^= 0xff;
 	smsdtls_endpoint_input(p.server->ep, &from, hello[0].data,
 	    hello[0].dgram_len, p.net->now);
+	ck_assert_uint_eq(p.server->errors, 0);
+	ck_assert(smsdtls_session_established(smsdtls_endpoint_find(
+	    p.server->ep, &from)));
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.cookies_sent, 2);
+	pair_close(&p);
+}
+END_TEST
+
+/* ----------------------------------------------------------- reconnect */
+
+/* The client loses its state (a reboot): its session and the session it
+ * could resume are gone, without a close_notify. */
+static void
+client_lose_state(struct pair *p)
+{
+	session_free(p->cs);
+	p->cs = NULL;
+	wolfSSL_SESSION_free(p->client->ep->resume);
+	p->client->ep->resume = NULL;
+}
+
+/*
+ * A client that lost its state connects again from the same peer while
+ * the server still holds their established session (RFC 6347 section
+ * 4.2.8): one full handshake of 6 SMS, the old session ends with an
+ * ERROR event with SMSDTLS_ECLOSED once the cookie came back, and data
+ * flows on the new one.
+ */
+START_TEST(test_reconnect_after_state_loss)
+{
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_session *old;
+	struct smsdtls_peer from;
+	const struct simnet_event *ev;
+	struct pair p;
+	size_t c0, s0;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	old = smsdtls_endpoint_find(p.server->ep, &from);
+	ck_assert_ptr_nonnull(old);
+	/* Long after: wolfSSL no longer keeps the handshake's records. */
+	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
+	client_lose_state(&p);
+	c0 = p.client->nsent;
+	s0 = p.server->nsent;
+	p.client->connected = p.server->connected = 0;
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert_uint_eq(p.client->nsent - c0, 3);
+	ck_assert_uint_eq(p.server->nsent - s0, 3);
+	ck_assert_uint_eq(p.server->sent[s0].first_hs, 3);	/* HVR */
+	ck_assert_uint_eq(p.client->errors, 0);
 	ck_assert_uint_eq(p.server->errors, 1);
-	ck_assert_ptr_null(smsdtls_endpoint_find(p.server->ep, &from));
+	ev = last_event(p.server, SMSDTLS_EV_ERROR);
+	ck_assert_rc(ev->rc, SMSDTLS_ECLOSED);
+	/* It ended when the ClientHello with the cookie came, before the
+	 * new session connected. */
+	ck_assert_int_lt(ev->at, last_event(p.server,
+	    SMSDTLS_EV_CONNECTED)->at);
+	ck_assert_ptr_ne(smsdtls_endpoint_find(p.server->ep, &from), old);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 1);
+	ck_assert_uint_eq(st.half_open, 0);
+	ck_assert_uint_eq(st.handshakes_ok, 2);
+	ck_assert_uint_eq(st.handshakes_failed, 0);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * Forged ClientHellos from the peer of an established session: one
+ * without a cookie, one with a cookie that does not match it.  Each gets
+ * a HelloVerifyRequest and nothing else; the session is untouched and
+ * goes on carrying data.
+ */
+START_TEST(test_reconnect_spoofed_hello)
+{
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_session *ss;
+	struct smsdtls_peer from;
+	struct simnet_sms hello[2];
+	struct pair p;
+	size_t s0;
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	ss = smsdtls_endpoint_find(p.server->ep, &from);
+	hello[0] = p.client->sent[0];	/* without a cookie */
+	hello[1] = p.client->sent[1];	/* with one, for the old random */
+	for (i = 0; i < 2; i++) {
+		hello[i].data[10] = (uint8_t)(hello[i].data[10] + 100);
+		hello[i].data[FLIGHT_RECORD_HEADER + 12 + 2] ^= 0x5a;
+	}
+	simnet_run(p.net, p.net->now + 3600 * 1000, NULL, NULL);
+	s0 = p.server->nsent;
+	for (i = 0; i < 2; i++)
+		ck_assert_rc(smsdtls_endpoint_input(p.server->ep, &from,
+		    hello[i].data, hello[i].dgram_len, p.net->now),
+		    SMSDTLS_OK);
+	ck_assert_uint_eq(p.server->nsent - s0, 2);
+	ck_assert_uint_eq(p.server->sent[s0].first_hs, 3);
+	ck_assert_uint_eq(p.server->sent[s0 + 1].first_hs, 3);
+	ck_assert_uint_eq(p.server->errors, 0);
+	ck_assert_ptr_eq(smsdtls_endpoint_find(p.server->ep, &from), ss);
+	ck_assert(smsdtls_session_established(ss));
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 1);
+	ck_assert_uint_eq(st.half_open, 0);
+	ck_assert_uint_eq(st.cookies_sent, 3);
+	/* The HelloVerifyRequests reached the client, which ignored them. */
+	simnet_run(p.net, p.net->now + 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->errors, 0);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * A client that kept the session to resume but lost the association
+ * (no close_notify reached the server) resumes while the server still
+ * holds it.  A resuming ClientHello gets no cookie exchange, so the old
+ * session ends only when the resumed handshake completes.
+ */
+START_TEST(test_reconnect_resumed)
+{
+	struct smsdtls_endpoint_stats st;
+	struct smsdtls_peer from;
+	struct pair p;
+	size_t c0;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	session_free(p.cs);
+	c0 = p.client->nsent;
+	p.client->connected = p.server->connected = 0;
+	pair_connect(&p, true);
+	/* The resuming ClientHello reached the server: the old session is
+	 * still there beside the new handshake. */
+	simnet_run(p.net, p.net->now + 1500, NULL, NULL);
+	ck_assert_uint_eq(p.client->nsent - c0, 1);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 2);
+	ck_assert_uint_eq(p.server->errors, 0);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert(last_event(p.client, SMSDTLS_EV_CONNECTED)->resumed);
+	ck_assert(last_event(p.server, SMSDTLS_EV_CONNECTED)->resumed);
+	ck_assert_uint_eq(p.server->errors, 1);
+	ck_assert_rc(last_event(p.server, SMSDTLS_EV_ERROR)->rc,
+	    SMSDTLS_ECLOSED);
+	smsdtls_endpoint_get_stats(p.server->ep, &st);
+	ck_assert_uint_eq(st.sessions, 1);
+	ck_assert(smsdtls_session_established(smsdtls_endpoint_find(
+	    p.server->ep, &from)));
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * A forged resuming ClientHello (a copy with another random) while the
+ * session is established: its handshake cannot complete, and until it
+ * fails the established session keeps receiving data; afterwards it
+ * is still there.
+ */
+START_TEST(test_reconnect_forged_resumption)
+{
+	struct smsdtls_peer from;
+	struct smsdtls_session *ss;
+	struct simnet_sms ch;
+	struct pair p;
+	size_t c0;
+
+	pair_open(&p, NULL, NULL);
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	smsdtls_session_close(p.cs, p.net->now);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, server_closed,
+	    &p));
+	c0 = p.client->nsent;
+	p.client->connected = p.server->connected = 0;
+	pair_connect(&p, true);
+	ck_assert(simnet_run(p.net, p.net->now + 3600 * 1000, both_connected,
+	    &p));
+	ck_assert(last_event(p.server, SMSDTLS_EV_CONNECTED)->resumed);
+	ch = p.client->sent[c0];	/* the resuming ClientHello */
+	ck_assert_uint_eq(ch.first_hs, 1);
+	ch.data[10] = (uint8_t)(ch.data[10] + 100);
+	ch.data[FLIGHT_RECORD_HEADER + 12 + 2] ^= 0x5a;
+	from = simnet_peer(p.client, CLIENT_PORT, SERVER_PORT);
+	ss = smsdtls_endpoint_find(p.server->ep, &from);
+	ck_assert_rc(smsdtls_endpoint_input(p.server->ep, &from, ch.data,
+	    ch.dgram_len, p.net->now), SMSDTLS_OK);
+	ck_assert(smsdtls_session_established(ss));
+	ck_assert_uint_eq(p.server->errors, 0);
+	simnet_run(p.net, p.net->now + 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->errors, 0);
+	assert_data_flows(&p);
+	/* The forged handshake times out; the session stays. */
+	simnet_run(p.net, p.net->now + 15 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.server->errors, 1);
+	ck_assert_rc(last_event(p.server, SMSDTLS_EV_ERROR)->rc,
+	    SMSDTLS_ETIMEDOUT);
+	ck_assert_ptr_eq(smsdtls_endpoint_find(p.server->ep, &from), ss);
+	assert_data_flows(&p);
+	pair_close(&p);
+}
+END_TEST
+
+/* Input that comes to nothing (junk that looks like application data, a
+ * replayed record) does not keep an established session from its idle
+ * timeout. */
+START_TEST(test_idle_timeout_ignores_junk)
+{
+	struct pair p;
+	struct smsdtls_config c, sv;
+	struct smsdtls_peer peer;
+	struct simnet_sms replay;
+	uint8_t junk[60];
+	int64_t t0;
+	int i;
+
+	pair_open(&p, NULL, NULL);
+	pair_configs(&c, &sv, p.store);
+	c.idle_timeout_ms = 30 * 60 * 1000;
+	p.client = simnet_add(p.net, "+447700900457", &c, NULL);
+	ck_assert_ptr_nonnull(p.client);
+	peer = simnet_peer(p.server, SERVER_PORT, CLIENT_PORT);
+	ck_assert_rc(smsdtls_connect(p.client->ep, &peer, 0, &p.cs),
+	    SMSDTLS_OK);
+	ck_assert(simnet_run(p.net, 3600 * 1000, both_connected, &p));
+	t0 = p.net->now;
+	ck_assert_uint_ge(p.server->nsent, 1);
+	replay = p.server->sent[p.server->nsent - 1];	/* CCS+Fin */
+	memset(junk, 0xa5, sizeof(junk));
+	junk[0] = 23;
+	junk[1] = 0xfe;
+	junk[2] = 0xfd;
+	junk[3] = 0;
+	junk[4] = 1;			/* epoch 1 */
+	junk[11] = 0;
+	junk[12] = sizeof(junk) - 13;
+	for (i = 1; i <= 5; i++) {
+		simnet_run(p.net, t0 + i * 5 * 60 * 1000, NULL, NULL);
+		junk[10] = (uint8_t)(100 + i);	/* a fresh sequence number */
+		smsdtls_endpoint_input(p.client->ep, &peer, junk,
+		    sizeof(junk), p.net->now);
+		smsdtls_endpoint_input(p.client->ep, &peer, replay.data,
+		    replay.dgram_len, p.net->now);
+	}
+	ck_assert_uint_eq(p.client->closed + p.client->errors, 0);
+	simnet_run(p.net, t0 + 31 * 60 * 1000, NULL, NULL);
+	ck_assert_uint_eq(p.client->closed, 1);
+	ck_assert_int_eq(last_event(p.client, SMSDTLS_EV_CLOSED)->at,
+	    t0 + 30 * 60 * 1000);
 	pair_close(&p);
 }
 END_TEST
@@ -1511,6 +1800,11 @@ session_suite(void)
 	tcase_add_test(tc, test_revoked_identity_cannot_resume);
 	tcase_add_test(tc, test_sms_no_ticket_resumes_by_id);
 	tcase_add_test(tc, test_late_client_hello);
+	tcase_add_test(tc, test_reconnect_after_state_loss);
+	tcase_add_test(tc, test_reconnect_spoofed_hello);
+	tcase_add_test(tc, test_reconnect_resumed);
+	tcase_add_test(tc, test_reconnect_forged_resumption);
+	tcase_add_test(tc, test_idle_timeout_ignores_junk);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sesscache");
 	tcase_add_test(tc, test_sesscache_bounds);

@@ -29,6 +29,7 @@
 #define DTLS12_MINOR		0xfd
 /* Handshake message types (RFC 6347 section 4.3.2). */
 #define HS_CLIENT_HELLO		1
+#define HS_SERVER_HELLO		2
 #define HS_HELLO_VERIFY_REQUEST	3
 /* A ClientHello's random follows its 2-byte client_version. */
 #define HELLO_RANDOM_OFF	2
@@ -494,6 +495,7 @@ session_resume_fallback(struct smsdtls_session *s, int err)
 	wolfSSL_free(old);
 	flight_reset(&ep->tx);
 	s->sent_hvr = false;
+	s->has_hello_random = false;
 	s->rx_hs_seq = -1;
 	s->rx_epoch = 0;
 	endpoint_log(ep, SMSDTLS_LOG_INFO, "session %08x resumption-refused "
@@ -608,10 +610,10 @@ session_free(struct smsdtls_session *s)
 	free(s);
 }
 
-/* The random of a whole, unfragmented ClientHello at the start of data,
- * or NULL. */
+/* The random of a whole, unfragmented ClientHello (or ServerHello) at
+ * the start of data, or NULL. */
 static const uint8_t *
-session_hello_random(const uint8_t *data, size_t len)
+session_hello_random_of(const uint8_t *data, size_t len, uint8_t type)
 {
 	struct flight_record rec;
 	const uint8_t *hs;
@@ -622,9 +624,52 @@ session_hello_random(const uint8_t *data, size_t len)
 	    HELLO_RANDOM_LEN)
 		return NULL;
 	hs = data + FLIGHT_RECORD_HEADER;
-	if (hs[0] != HS_CLIENT_HELLO || (hs[6] | hs[7] | hs[8]) != 0)
+	if (hs[0] != type || (hs[6] | hs[7] | hs[8]) != 0)
 		return NULL;
 	return hs + HS_HEADER + HELLO_RANDOM_OFF;
+}
+
+static const uint8_t *
+session_hello_random(const uint8_t *data, size_t len)
+{
+	return session_hello_random_of(data, len, HS_CLIENT_HELLO);
+}
+
+/*
+ * Client: is data a plaintext flight that an established session must
+ * not give wolfSSL (it would end the session with DUPLICATE_MSG_E)?  A
+ * HelloVerifyRequest, or a ServerHello other than the one that made the
+ * session: the server's answers to ClientHellos forged in our name
+ * (RFC 6347 section 4.2.8 keeps the server's session; this keeps ours).
+ * A copy of our ServerHello, from a server resending its last flight of
+ * a resumption, still goes to wolfSSL, which answers it.
+ */
+static bool
+session_stray_hello(struct smsdtls_session *s, const uint8_t *data,
+    size_t len)
+{
+	struct flight_record rec;
+	const uint8_t *r;
+
+	if (s->ep->cfg.role != SMSDTLS_CLIENT || data == NULL)
+		return false;
+	r = session_hello_random_of(data, len, HS_SERVER_HELLO);
+	if (s->state == SESSION_HANDSHAKE) {
+		if (r != NULL && !s->has_hello_random) {
+			memcpy(s->hello_random, r, HELLO_RANDOM_LEN);
+			s->has_hello_random = true;
+		}
+		return false;
+	}
+	if (s->state != SESSION_ESTABLISHED ||
+	    !flight_parse_record(data, len, &rec) ||
+	    rec.type != FLIGHT_CT_HANDSHAKE || rec.epoch != 0 ||
+	    rec.len <= FLIGHT_RECORD_HEADER)
+		return false;
+	if (data[FLIGHT_RECORD_HEADER] == HS_HELLO_VERIFY_REQUEST)
+		return true;
+	return r != NULL && (!s->has_hello_random ||
+	    memcmp(s->hello_random, r, HELLO_RANDOM_LEN) != 0);
 }
 
 /*
@@ -714,6 +759,11 @@ session_input(struct smsdtls_session *s, const uint8_t *data, size_t len,
 	if (session_late_hello(s, data, len)) {
 		endpoint_log(s->ep, SMSDTLS_LOG_DEBUG,
 		    "session %08x late-client-hello dropped", s->id);
+		return SMSDTLS_OK;
+	}
+	if (session_stray_hello(s, data, len)) {
+		endpoint_log(s->ep, SMSDTLS_LOG_DEBUG,
+		    "session %08x stray-server-hello dropped", s->id);
 		return SMSDTLS_OK;
 	}
 	s->rx = data;

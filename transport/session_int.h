@@ -56,7 +56,8 @@ struct smsdtls_session {
 	int32_t	rx_hs_seq;	/* highest handshake message_seq seen, or -1 */
 	uint16_t rx_epoch;	/* highest record epoch seen */
 	/* Server: the random of the ClientHello that made the session, to
-	 * tell a late copy of it from a new one once established. */
+	 * tell a late copy of it from a new one once established; client:
+	 * that of the ServerHello, likewise. */
 	uint8_t	hello_random[32];
 	bool	has_hello_random;
 	/* Server: the established session with the same peer that this
