@@ -8,9 +8,12 @@
  *
  * The socket of a device without a static mapping is closed after
  * socket_idle_ms without traffic, so that idle devices cost no file
- * descriptor; a new one (a new source port) is opened when traffic
- * resumes.  A mapped device keeps its socket for the daemon's life, so
- * that the upstream can always reach it.
+ * descriptor; a new one is opened when traffic resumes, on the same
+ * local port if it is free.  That port is kept in the state directory
+ * (the session store, key "port MSISDN"), so that a device keeps its
+ * UDP source port across restarts too: a DTLS server behind the relay
+ * knows its sessions by it.  A mapped device keeps its socket for the
+ * daemon's life, so that the upstream can always reach it.
  */
 #include "config.h"
 
@@ -25,6 +28,9 @@
 #include <event2/event.h>
 
 #include "daemon/devices.h"
+#include "daemon/sessstore.h"
+
+static uint16_t	dev_saved_port(struct smsd *, const char *);
 
 #define DEV_TAB_MIN	64
 #define DEV_SWEEP_MS	10000
@@ -101,6 +107,7 @@ dev_get(struct smsd *d, const char *key)
 	v->d = d;
 	v->fd = -1;
 	memcpy(v->key, key, strlen(key) + 1);
+	v->port = dev_saved_port(d, key);
 	TAILQ_INIT(&v->queue);
 	b = dev_hash(key) & (d->dev_cap - 1);
 	v->next = d->dev_tab[b];
@@ -238,6 +245,58 @@ dev_udp_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static bool
+dev_bind(struct smsd_dev *v, int fd, uint16_t port)
+{
+	struct sockaddr_storage sa = v->d->o.bind;
+
+	if (sa.ss_family == AF_INET)
+		((struct sockaddr_in *)&sa)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&sa)->sin6_port = htons(port);
+	return bind(fd, (struct sockaddr *)&sa, v->d->o.bind_len) == 0;
+}
+
+/* The port a device had in an earlier life (the state directory). */
+static uint16_t
+dev_saved_port(struct smsd *d, const char *msisdn)
+{
+	char	key[SMSD_MSISDN_MAX + 8];
+	uint8_t	blob[2];
+	size_t	len;
+
+	snprintf(key, sizeof(key), "port %s", msisdn);
+	if (d->store == NULL || sessstore_get(d->store, key, blob,
+	    sizeof(blob), &len) != SMSDTLS_OK || len != sizeof(blob))
+		return 0;
+	return (uint16_t)(blob[0] << 8 | blob[1]);
+}
+
+/* Remember the port the socket got, in the state directory too. */
+static void
+dev_keep_port(struct smsd_dev *v, int fd)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+	char	key[SMSD_MSISDN_MAX + 8];
+	uint8_t	blob[2];
+	uint16_t port;
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) != 0)
+		return;
+	port = ntohs(sa.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&sa)->sin_port :
+	    ((struct sockaddr_in6 *)&sa)->sin6_port);
+	if (port == v->port || v->d->store == NULL)
+		return;
+	v->port = port;
+	snprintf(key, sizeof(key), "port %s", v->key);
+	blob[0] = (uint8_t)(port >> 8);
+	blob[1] = (uint8_t)port;
+	if (sessstore_put(v->d->store, key, blob, sizeof(blob)) == SMSDTLS_OK)
+		sessstore_sync(v->d->store);
+}
+
 /*
  * Open the device's socket towards the upstream: bound to the mapped
  * port (or any port) on the configured address, connected to the
@@ -247,7 +306,6 @@ bool
 dev_open_socket(struct smsd_dev *v, dev_input_fn fn)
 {
 	struct smsd *d = v->d;
-	struct sockaddr_storage sa;
 	int	fd, one = 1;
 
 	if (v->fd >= 0)
@@ -257,18 +315,17 @@ dev_open_socket(struct smsd_dev *v, dev_input_fn fn)
 	    SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
-	sa = d->o.bind;
-	if (sa.ss_family == AF_INET)
-		((struct sockaddr_in *)&sa)->sin_port = htons(v->mapped_port);
-	else
-		((struct sockaddr_in6 *)&sa)->sin6_port =
-		    htons(v->mapped_port);
 	if (v->mapped_port != 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, d->o.bind_len) != 0 ||
-	    connect(fd, (struct sockaddr *)&d->o.upstream,
+	/* The mapped port, else the port it had (so that the upstream
+	 * keeps seeing the same source), else any. */
+	if (!dev_bind(v, fd, v->mapped_port != 0 ? v->mapped_port : v->port) &&
+	    (v->mapped_port != 0 || v->port == 0 || !dev_bind(v, fd, 0)))
+		goto fail;
+	if (connect(fd, (struct sockaddr *)&d->o.upstream,
 	    d->o.upstream_len) != 0)
 		goto fail;
+	dev_keep_port(v, fd);
 	if ((v->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, dev_udp_cb,
 	    v)) == NULL || event_add(v->ev, NULL) != 0)
 		goto fail;

@@ -38,6 +38,7 @@ struct smsd_dev {
 	struct smsd_link *link;		/* its bearer */
 	struct smsdtls_session *s;	/* gateway: the session, if any */
 	uint16_t mapped_port;		/* 0: none */
+	uint16_t port;			/* its last local port, 0: none */
 	int	fd;			/* towards the upstream, -1 */
 	struct event *ev;
 	dev_input_fn input;		/* what the socket reads goes here */

@@ -286,7 +286,7 @@ setup_state(struct smsd *d)
 		smsd_log(d, SMSDTLS_LOG_ERROR, "journal: %s", err);
 		return false;
 	}
-	if (d->o.role != SMSD_RELAY && sessstore_open(conf.state_dir,
+	if (sessstore_open(conf.state_dir,
 	    &d->store, err, sizeof(err)) != SMSDTLS_OK) {
 		smsd_log(d, SMSDTLS_LOG_ERROR, "sessions: %s", err);
 		return false;

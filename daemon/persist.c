@@ -117,7 +117,8 @@ restore_one(void *arg, const char *key, const uint8_t *blob, size_t len)
 	char	name[32];
 	smsdtls_rc rc;
 
-	if (sp == NULL || (size_t)(sp - key) >= sizeof(name))
+	if (sp == NULL || (size_t)(sp - key) >= sizeof(name) ||
+	    strncmp(key, "port ", 5) == 0)
 		return;
 	memcpy(name, key, (size_t)(sp - key));
 	name[sp - key] = '\0';

@@ -1139,6 +1139,61 @@ START_TEST(test_relay)
 }
 END_TEST
 
+/*
+ * The relay and a record that cannot fit one SMS: the DTLS server's
+ * answer to a 100-byte datagram is a 134-byte record.  By default it is
+ * dropped and counted; with [sms] concat = on it goes as concatenated
+ * SMS, which the device reassembles.
+ */
+START_TEST(test_relay_big_record)
+{
+	struct node rl, d1;
+	struct tsrv ts;
+	char	store[128], big[101], want[110], conf[4096];
+	int	app;
+
+	smsc_start("fixed 100ms");
+	snprintf(store, sizeof(store), "dev1 %s\n", psk_hex("dev1"));
+	tsrv_start(&ts, store);
+	node_init(&rl, "relay", GW);
+	relay_conf(&rl, ts.port);
+	node_init(&d1, "dev1", DEV1);
+	bridge_conf(&d1, GW, NULL);
+	node_start(&rl);
+	node_start(&d1);
+
+	app = udp_open(0);
+	udp_send(app, d1.port, "ping 1");
+	expect_dgram(app, "dev1's application", "pong:ping 1", FLOW_MS);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(want, sizeof(want), "pong:%s", big);
+	udp_send(app, d1.port, big);
+	wait_metric(rl.mport, M_DROP("record_too_big"), 1, FLOW_MS);
+	ck_assert_int_eq(node_metric(&rl, M_DROP("record_too_big")), 1);
+	expect_quiet(app, "dev1's application", QUIET_MS);
+	ck_assert_uint_eq(ts.ndata, 2);
+
+	/* The same relay, restarted with concatenation: the record gets
+	 * through, and the DTLS server's session with the device goes on,
+	 * since the device's UDP source port was kept. */
+	ck_assert_int_eq(proc_stop(rl.proc, SIGTERM), 0);
+	copy_str(conf, sizeof(conf), read_file(rl.conf));
+	write_file(rl.conf, 0644, "%s\n[sms]\nconcat = on\n", conf);
+	node_start(&rl);
+	udp_send(app, d1.port, big);
+	expect_dgram(app, "dev1's application", want, FLOW_MS);
+	ck_assert_int_eq(node_metric(&rl, M_DROP("record_too_big")), 0);
+	/* One SMS in, two SMS out for the 134-byte record. */
+	ck_assert_int_eq(node_metric(&rl, M_SMS_OUT), 2);
+	ck_assert_uint_eq(ts.ndata, 3);
+	ck_assert_uint_eq(ts.connected, 1);
+	check_alive();
+	close(app);
+	tsrv_stop(&ts);
+}
+END_TEST
+
 /* --------------------------------------------------------- reload */
 
 /*
@@ -2382,6 +2437,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_gateway_map);
 	tcase_add_test(tc, test_gateway_map_queue_bound);
 	tcase_add_test(tc, test_relay);
+	tcase_add_test(tc, test_relay_big_record);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("operation");
